@@ -19,8 +19,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
+  } catch (const CLI::ValidationError& e) {
+    app.exit(e);  // a flag's value is wrong: bad input, the message names the flag
+    return 1;
+  } catch (const CLI::ConversionError& e) {
+    app.exit(e);
+    return 1;
   } catch (const CLI::ParseError& e) {
-    app.exit(e);  // prints the message and usage
+    app.exit(e);  // unknown flag, missing argument, no command: a usage error
     return 2;
   }
   return exit_code;

@@ -101,6 +101,16 @@ struct NodePoolSizing {
   int32_t max_nodes = 10;
 };
 
+// Which capacity models Decide() runs (all by default). The recommendation is the max over the
+// enabled models that have their inputs. The simulator's baselines switch models off (e.g. an
+// HPA-like policy runs utilization only).
+struct ModelSelection {
+  bool littles_law = true;   // "littlesLaw": ceil(lambda*W / (concurrency * targetUtilization))
+  bool backlog = true;       // "backlog": drain the current queue within the wait budget
+  bool utilization = true;   // "utilization": the HPA rule on in-flight / slots
+  bool tail_latency = true;  // "erlangC" (SCV = 1) or "mgc" (SCV != 1): the latency percentile
+};
+
 // The numeric part of an InferenceAutoscaler spec, defaulted.
 struct ScalingConfig {
   int32_t min_replicas = 1;
@@ -113,6 +123,7 @@ struct ScalingConfig {
   // Relative disagreement between measured in-flight L and lambda*W beyond which the inputs are
   // called inconsistent (Little's-law check). spec.metrics.consistencyTolerance.
   double consistency_tolerance = 0.5;
+  ModelSelection models;  // which capacity models run (all by default)
 };
 
 // What one pass observed. Every metric is optional: nullopt = missing (never 0).

@@ -37,3 +37,4 @@ if [ ! -x "$TOOLS/bin/helm" ]; then
   rm -rf "$TOOLS/npm"
 fi
 echo "install-deps: ok ($("$TOOLS/bin/helm" version --short 2>/dev/null || echo 'helm ?'))"
+bash scripts/install-validator.sh

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>  // std::optional<json> below needs the complete type
 
 #include "policies/types.h"
 
@@ -87,21 +87,31 @@ struct InferenceAutoscaler {
 struct FieldError {
   std::string path;     // "spec.slo.targetUtilization"
   std::string message;  // "must be > 0 and <= 1, got 1.5"
+  int line = 0;         // 1-based line in the YAML source; 0 = unknown (JSON input)
 };
 
 struct ParsedAutoscaler {
-  std::string source;  // "file.yaml#2" (document index) or "ns/name"
+  std::string source;  // "file.yaml#2" (1-based document index) or "ns/name"
+  std::string namespace_;  // metadata.namespace / metadata.name as far as they could be read
+  std::string name;
   std::optional<InferenceAutoscaler> autoscaler;  // set when errors is empty
   std::vector<FieldError> errors;
 };
 
 // Every InferenceAutoscaler document in a (multi-document) YAML text. Documents of other kinds
-// are reported as an error at path "kind". source_name labels the results.
+// are reported as an error at path "kind". source_name labels the results ("NAME#N", N the
+// 1-based document index; empty documents are skipped but counted). A YAML syntax error yields
+// one result with one error at path "(yaml)" whose message has the line and column. Errors
+// carry the 1-based line of the offending value (or of its nearest present parent).
 std::vector<ParsedAutoscaler> ParseAutoscalersYaml(std::string_view yaml_text,
                                                    std::string_view source_name);
 
-// One object as the API server returns it (JSON).
+// One object as the API server returns it (JSON). source = "ns/name".
 ParsedAutoscaler ParseAutoscalerJson(const nlohmann::json& object);
+
+// The shared core of both: validates and defaults one object given as a JSON tree (a YAML
+// document converted with ParseYamlDocuments). All errors are collected, not just the first.
+ParsedAutoscaler ParseAutoscalerObject(const nlohmann::json& object, std::string source);
 
 std::string_view PresetName(MetricsPreset p);
 std::string_view LatencyMetricName(policies::LatencyMetric m);
