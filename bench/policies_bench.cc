@@ -2,11 +2,11 @@
 // controller-sized pass over 10,000 distinct targets, and the tail-latency sizing alone.
 //
 // Run: build/bench/policies_bench [--benchmark_filter=Decide]
+#include <benchmark/benchmark.h>
+
 #include <cstdint>
 #include <random>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "policies/erlang.h"
 #include "policies/recommend.h"
@@ -71,8 +71,7 @@ void BM_Decide10kTargets(benchmark::State& bench) {
     t.config.max_replicas = 5 + static_cast<int32_t>(u01(rng) * 95);
     t.config.slo.latency_threshold_s = 0.5 + 4.0 * u01(rng);
     t.config.slo.latency_percentile = u01(rng) < 0.5 ? 99.0 : 95.0;
-    t.config.slo.latency_metric =
-        u01(rng) < 0.7 ? LatencyMetric::kTtft : LatencyMetric::kE2e;
+    t.config.slo.latency_metric = u01(rng) < 0.7 ? LatencyMetric::kTtft : LatencyMetric::kE2e;
     t.config.capacity.concurrency_per_replica = 1 << static_cast<int>(u01(rng) * 6);  // 1..32
     const double w = 0.2 + 3.0 * u01(rng);
     const double lambda = 200.0 * u01(rng);

@@ -220,25 +220,23 @@ ModelResult TailLatencyModel(const TailLatencyInput& in) {
   if (!in.arrival_rate_rps) r.missing_inputs.push_back("arrivalRateRps");
   if (!in.service_time_s) r.missing_inputs.push_back("serviceTimeSeconds");
   if (in.concurrency_per_replica <= 0) r.missing_inputs.push_back("concurrencyPerReplica");
-  if (!std::isfinite(in.slo.latency_threshold_s)) r.missing_inputs.push_back("latencyThresholdSeconds");
+  if (!std::isfinite(in.slo.latency_threshold_s))
+    r.missing_inputs.push_back("latencyThresholdSeconds");
   if (!r.missing_inputs.empty()) return r;
 
   const double budget = WaitBudget(in.slo, *in.service_time_s, in.prefill_time_s);
   const MgcQueue q{*in.arrival_rate_rps, *in.service_time_s, in.service_time_scv};
   const TailSlo slo{budget, in.slo.latency_percentile};
   const TailSizing s = MinReplicasForSlo(q, slo, in.concurrency_per_replica);
-  r.detail = {{"offeredLoadErlangs", s.offered_load_erlangs},
-              {"waitBudgetSeconds", budget},
-              {"servers", static_cast<double>(s.servers)},
-              {"waitProbability", s.wait_probability},
-              {"tailProbability", s.tail_probability},
-              {"tailAllowed", s.tail_allowed},
-              {"serviceTimeScv", in.service_time_scv},
-              {"scvFactor", s.scv_factor}};
+  r.detail = {
+      {"offeredLoadErlangs", s.offered_load_erlangs}, {"waitBudgetSeconds", budget},
+      {"servers", static_cast<double>(s.servers)},    {"waitProbability", s.wait_probability},
+      {"tailProbability", s.tail_probability},        {"tailAllowed", s.tail_allowed},
+      {"serviceTimeScv", in.service_time_scv},        {"scvFactor", s.scv_factor}};
   const std::string model = mmc ? "Erlang-C" : "M/G/c (SCV " + Fmt(in.service_time_scv) + ")";
   const std::string target = "p" + Fmt(in.slo.latency_percentile) + " " +
-                             MetricLabel(in.slo.latency_metric) + " <= " +
-                             Fmt(in.slo.latency_threshold_s) + " s";
+                             MetricLabel(in.slo.latency_metric) +
+                             " <= " + Fmt(in.slo.latency_threshold_s) + " s";
   if (s.unreachable) {
     r.replicas = std::max(in.max_replicas, 0);
     r.detail.emplace_back("unreachable", 1.0);
@@ -249,9 +247,8 @@ ModelResult TailLatencyModel(const TailLatencyInput& in) {
   r.replicas = s.replicas;
   if (!mmc) r.detail.emplace_back("mmcReplicas", static_cast<double>(s.mmc_replicas));
   if (s.approximate) r.detail.emplace_back("approximate", 1.0);
-  r.note = model + " needs " + std::to_string(s.servers) + " slots (" +
-           std::to_string(s.replicas) + " replicas) for " + target + " at " +
-           Fmt(s.offered_load_erlangs) + " Erlangs";
+  r.note = model + " needs " + std::to_string(s.servers) + " slots (" + std::to_string(s.replicas) +
+           " replicas) for " + target + " at " + Fmt(s.offered_load_erlangs) + " Erlangs";
   return r;
 }
 

@@ -69,23 +69,24 @@ struct TailSlo {
 double AllowedTail(double latency_percentile);
 
 struct TailSizing {
-  int32_t replicas = 0;          // smallest replica count meeting the SLO (0 with no load)
-  int64_t servers = 0;           // replicas × concurrency
+  int32_t replicas = 0;  // smallest replica count meeting the SLO (0 with no load)
+  int64_t servers = 0;   // replicas × concurrency
   double offered_load_erlangs = 0;
-  double wait_probability = 0;   // C(c, A) at the answer
-  double tail_probability = 0;   // P(Wq > budget) at the answer
-  double tail_allowed = 0;       // 1 − percentile/100
-  double scv_factor = 1;         // (1 + SCV)/2
-  int32_t mmc_replicas = 0;      // the plain M/M/c (SCV = 1) answer, from the same pass
-  bool unreachable = false;      // wait budget <= 0: no replica count meets the SLO
-  bool approximate = false;      // offered load > kMaxExactLoadErlangs: square-root staffing
-  bool saturated = false;        // the need exceeds kReplicaCeiling
+  double wait_probability = 0;  // C(c, A) at the answer
+  double tail_probability = 0;  // P(Wq > budget) at the answer
+  double tail_allowed = 0;      // 1 − percentile/100
+  double scv_factor = 1;        // (1 + SCV)/2
+  int32_t mmc_replicas = 0;     // the plain M/M/c (SCV = 1) answer, from the same pass
+  bool unreachable = false;     // wait budget <= 0: no replica count meets the SLO
+  bool approximate = false;     // offered load > kMaxExactLoadErlangs: square-root staffing
+  bool saturated = false;       // the need exceeds kReplicaCeiling
 };
 
 // The smallest replica count r (c = r × concurrency_per_replica slots) with P(Wq > budget) <=
 // 1 − percentile/100. Invalid queue parameters (negative, NaN) are treated as no load; the
 // Decide() path validates them first.
-TailSizing MinReplicasForSlo(const MgcQueue& q, const TailSlo& slo, int32_t concurrency_per_replica);
+TailSizing MinReplicasForSlo(const MgcQueue& q, const TailSlo& slo,
+                             int32_t concurrency_per_replica);
 
 // The largest arrival rate `servers` slots serve within the SLO (bisection; 0 when the budget is
 // <= 0, +inf when service_time_s is 0).

@@ -22,10 +22,10 @@ ModelResult LittlesLaw(const LittlesLawInput& in) {
   const double per_replica = in.concurrency_per_replica * in.target_utilization;
   r.replicas = CeilReplicas(busy / per_replica);
   r.detail = {{"busySlots", busy}, {"slotsPerReplica", per_replica}};
-  r.note = Fmt(*in.arrival_rate_rps) + " req/s × " + Fmt(*in.service_time_s) + " s = " +
-           Fmt(busy) + " busy slots; at " + Fmt(in.target_utilization * 100) + "% of " +
-           std::to_string(in.concurrency_per_replica) + " slots: " +
-           std::to_string(*r.replicas) + " replicas";
+  r.note = Fmt(*in.arrival_rate_rps) + " req/s × " + Fmt(*in.service_time_s) + " s = " + Fmt(busy) +
+           " busy slots; at " + Fmt(in.target_utilization * 100) + "% of " +
+           std::to_string(in.concurrency_per_replica) + " slots: " + std::to_string(*r.replicas) +
+           " replicas";
   return r;
 }
 
@@ -52,8 +52,8 @@ ModelResult Backlog(const BacklogInput& in) {
   const double drain = (q > 0 && w > 0) ? q * w / in.wait_budget_s : 0.0;
   r.detail.emplace_back("drainSlots", drain);
   r.replicas = CeilReplicas((busy + drain) / in.concurrency_per_replica);
-  r.note = Fmt(q) + " queued drain within " + Fmt(in.wait_budget_s) + " s: " + Fmt(busy) +
-           " + " + Fmt(drain) + " slots = " + std::to_string(*r.replicas) + " replicas";
+  r.note = Fmt(q) + " queued drain within " + Fmt(in.wait_budget_s) + " s: " + Fmt(busy) + " + " +
+           Fmt(drain) + " slots = " + std::to_string(*r.replicas) + " replicas";
   return r;
 }
 
@@ -67,8 +67,8 @@ ConsistencyCheck CheckLittlesLaw(const ConsistencyInput& in) {
   if (slots > 0) expected = std::min(expected, slots);
   c.expected_in_flight = expected;
   c.measured_in_flight = *in.in_flight;
-  const double scale = std::max({expected, *in.in_flight,
-                                 static_cast<double>(std::max(in.concurrency_per_replica, 1))});
+  const double scale = std::max(
+      {expected, *in.in_flight, static_cast<double>(std::max(in.concurrency_per_replica, 1))});
   c.relative_error = std::fabs(*in.in_flight - expected) / scale;
   c.consistent = !(c.relative_error > in.tolerance);
   return c;

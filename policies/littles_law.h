@@ -54,11 +54,11 @@ struct ConsistencyInput {
   double tolerance = 0.5;  // relative
 };
 struct ConsistencyCheck {
-  bool checked = false;     // false when an input is missing (nothing to compare)
+  bool checked = false;  // false when an input is missing (nothing to compare)
   bool consistent = true;
   double expected_in_flight = 0;  // min(lambda·W, current slots): a saturated fleet caps L
   double measured_in_flight = 0;
-  double relative_error = 0;      // |L − expected| / max(L, expected, concurrency)
+  double relative_error = 0;  // |L − expected| / max(L, expected, concurrency)
 };
 // Little's law on the measured inputs: measured in-flight L against lambda·W. lambda·W above the
 // fleet's slots is capped at the slots (under overload L saturates and the queue grows; that is

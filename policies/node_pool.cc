@@ -25,9 +25,9 @@ bool PacksPerfectly(std::vector<int32_t> sizes, int32_t gpus_per_node) {
 }
 
 struct Split {
-  int64_t spanning_nodes = 0;     // nodes taken whole by replicas larger than a node
-  int64_t shared_gpus = 0;        // GPUs of replicas that fit a node
-  int64_t shared_nodes_sum = 0;   // sum of each sharing contributor's own nodes
+  int64_t spanning_nodes = 0;    // nodes taken whole by replicas larger than a node
+  int64_t shared_gpus = 0;       // GPUs of replicas that fit a node
+  int64_t shared_nodes_sum = 0;  // sum of each sharing contributor's own nodes
   std::vector<int32_t> shared_sizes;
 };
 

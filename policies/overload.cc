@@ -15,8 +15,8 @@ OverloadResult AssessOverload(const OverloadInput& in) {
   o.shed_fraction = 1.0;  // unknown rate or no capacity: nothing can be promised
   if (in.arrival_rate_rps && *in.arrival_rate_rps > 0 && in.service_time_s &&
       in.concurrency_per_replica > 0) {
-    const int64_t servers = static_cast<int64_t>(std::max(in.allowed_replicas, 0)) *
-                            in.concurrency_per_replica;
+    const int64_t servers =
+        static_cast<int64_t>(std::max(in.allowed_replicas, 0)) * in.concurrency_per_replica;
     double lambda_max = 0;
     if (in.wait_budget_s) {
       lambda_max = MaxArrivalRateForSlo(servers, *in.service_time_s, in.service_time_scv,

@@ -41,9 +41,9 @@ void RunModels(const ScalingConfig& config, const Observation& obs, const Resolv
         Utilization({in.in_flight, obs.current_replicas, cpr, u, config.behavior.tolerance}));
   }
   if (config.models.tail_latency) {
-    d.models.push_back(TailLatencyModel({in.arrival_rate_rps, in.service_time_s,
-                                         in.service_time_scv, in.prefill_time_s, config.slo, cpr,
-                                         max_replicas}));
+    d.models.push_back(
+        TailLatencyModel({in.arrival_rate_rps, in.service_time_s, in.service_time_scv,
+                          in.prefill_time_s, config.slo, cpr, max_replicas}));
   }
 }
 
@@ -188,9 +188,9 @@ Decision Decide(const ScalingConfig& config, const Observation& obs, StabilizerS
   const bool stale = IsUsable(obs.sample_age_s) && *obs.sample_age_s > config.max_sample_age_s;
   ConsistencyCheck consistency;
   if (std::isfinite(config.consistency_tolerance) && config.consistency_tolerance > 0) {
-    consistency = CheckLittlesLaw({in.arrival_rate_rps, in.service_time_s, in.in_flight, current,
-                                   config.capacity.concurrency_per_replica,
-                                   config.consistency_tolerance});
+    consistency =
+        CheckLittlesLaw({in.arrival_rate_rps, in.service_time_s, in.in_flight, current,
+                         config.capacity.concurrency_per_replica, config.consistency_tolerance});
   }
 
   std::optional<int32_t> pool_cap;
@@ -217,11 +217,11 @@ Decision Decide(const ScalingConfig& config, const Observation& obs, StabilizerS
     hold(Reason::kMetricsStale, "samples are " + Fmt(*obs.sample_age_s) + " s old (max " +
                                     Fmt(config.max_sample_age_s) + " s)");
   } else if (consistency.checked && !consistency.consistent) {
-    hold(Reason::kMetricsInconsistent,
-         "Little's law check failed: in-flight " + Fmt(consistency.measured_in_flight) +
-             " vs λ×W " + Fmt(consistency.expected_in_flight) + " (off by " +
-             Fmt(consistency.relative_error * 100) + "%, tolerance " +
-             Fmt(config.consistency_tolerance * 100) + "%)");
+    hold(Reason::kMetricsInconsistent, "Little's law check failed: in-flight " +
+                                           Fmt(consistency.measured_in_flight) + " vs λ×W " +
+                                           Fmt(consistency.expected_in_flight) + " (off by " +
+                                           Fmt(consistency.relative_error * 100) + "%, tolerance " +
+                                           Fmt(config.consistency_tolerance * 100) + "%)");
   } else if (!d.recommended_replicas) {
     hold(Reason::kMetricsMissing, "no model has its inputs");
   } else if (any_missing && *d.recommended_replicas < current) {
@@ -301,9 +301,11 @@ Decision Decide(const ScalingConfig& config, const Observation& obs, StabilizerS
     const NodePoolSizing& np = *config.node_pool;
     NodePoolDecision n;
     n.current_nodes = std::max(obs.current_nodes.value_or(0), 0);
-    const int64_t need = NodesForReplicas(d.desired_replicas, np.gpus_per_replica, np.gpus_per_node);
+    const int64_t need =
+        NodesForReplicas(d.desired_replicas, np.gpus_per_replica, np.gpus_per_node);
     const int32_t lo = std::max(np.min_nodes, 0);
-    n.desired_nodes = static_cast<int32_t>(std::clamp<int64_t>(need, lo, std::max(np.max_nodes, lo)));
+    n.desired_nodes =
+        static_cast<int32_t>(std::clamp<int64_t>(need, lo, std::max(np.max_nodes, lo)));
     n.replica_capacity = ReplicasOnNodes(n.desired_nodes, np.gpus_per_replica, np.gpus_per_node);
     d.node_pool = n;
   }

@@ -18,8 +18,7 @@ int32_t LongestPeriod(const ScalingRules& rules) {
   return longest;
 }
 
-int32_t PeriodStart(int32_t current, const StabilizerState& state, int32_t period_s,
-                    double now_s) {
+int32_t PeriodStart(int32_t current, const StabilizerState& state, int32_t period_s, double now_s) {
   const int64_t start = static_cast<int64_t>(current) -
                         ReplicasChangeInPeriod(period_s, state.scale_up_events, now_s) +
                         ReplicasChangeInPeriod(period_s, state.scale_down_events, now_s);
@@ -58,8 +57,8 @@ int32_t ScaleUpLimit(int32_t current, const StabilizerState& state, const Scalin
                      double now_s) {
   if (rules.select_policy == SelectPolicy::kDisabled) return current;
   const bool pick_min = rules.select_policy == SelectPolicy::kMin;
-  int64_t result = pick_min ? std::numeric_limits<int32_t>::max()
-                            : std::numeric_limits<int32_t>::min();
+  int64_t result =
+      pick_min ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int32_t>::min();
   for (const auto& p : rules.policies) {
     const int64_t start = PeriodStart(current, state, p.period_s, now_s);
     int64_t proposed = 0;
@@ -78,8 +77,8 @@ int32_t ScaleDownLimit(int32_t current, const StabilizerState& state, const Scal
                        double now_s) {
   if (rules.select_policy == SelectPolicy::kDisabled) return current;
   const bool pick_min_change = rules.select_policy == SelectPolicy::kMin;
-  int64_t result = pick_min_change ? std::numeric_limits<int32_t>::min()
-                                   : std::numeric_limits<int32_t>::max();
+  int64_t result =
+      pick_min_change ? std::numeric_limits<int32_t>::min() : std::numeric_limits<int32_t>::max();
   for (const auto& p : rules.policies) {
     const int64_t start = PeriodStart(current, state, p.period_s, now_s);
     int64_t proposed = 0;

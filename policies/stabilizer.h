@@ -22,8 +22,8 @@
 //
 // Example:
 //   StabilizerState st;
-//   StabilizerResult r = Stabilize(cfg.behavior, 1, 20, /*current=*/4, /*recommended=*/10, st, now_s);
-//   RecordScaleEvent(cfg.behavior, st, 4, r.desired, now_s);  // once the change is applied
+//   StabilizerResult r = Stabilize(cfg.behavior, 1, 20, /*current=*/4, /*recommended=*/10, st,
+//   now_s); RecordScaleEvent(cfg.behavior, st, 4, r.desired, now_s);  // once the change is applied
 //
 // Times are seconds on any monotone clock. Thread-safety: pure functions on caller-owned state.
 #pragma once
@@ -57,11 +57,11 @@ int32_t ScaleDownLimit(int32_t current, const StabilizerState& state, const Scal
                        double now_s);
 
 enum class RateOutcome {
-  kWithinRange,    // "DesiredWithinRange"
-  kScaleUpLimit,   // "ScaleUpLimit": a scale-up policy capped it
-  kTooMany,        // "TooManyReplicas": maxReplicas capped it
-  kScaleDownLimit, // "ScaleDownLimit": a scale-down policy capped it
-  kTooFew,         // "TooFewReplicas": minReplicas capped it
+  kWithinRange,     // "DesiredWithinRange"
+  kScaleUpLimit,    // "ScaleUpLimit": a scale-up policy capped it
+  kTooMany,         // "TooManyReplicas": maxReplicas capped it
+  kScaleDownLimit,  // "ScaleDownLimit": a scale-down policy capped it
+  kTooFew,          // "TooFewReplicas": minReplicas capped it
 };
 struct RateResult {
   int32_t desired = 0;

@@ -26,10 +26,9 @@ ModelResult Utilization(const UtilizationInput& in) {
   r.detail = {{"observedUtilization", observed},
               {"usageRatio", ratio},
               {"withinTolerance", within ? 1.0 : 0.0}};
-  r.note = "utilization " + Fmt(*in.in_flight) + "/" + Fmt(slots) + " = " +
-           Fmt(observed * 100) + "% vs target " + Fmt(in.target_utilization * 100) + "%" +
-           (within ? ": within tolerance" : "") + ": " + std::to_string(*r.replicas) +
-           " replicas";
+  r.note = "utilization " + Fmt(*in.in_flight) + "/" + Fmt(slots) + " = " + Fmt(observed * 100) +
+           "% vs target " + Fmt(in.target_utilization * 100) + "%" +
+           (within ? ": within tolerance" : "") + ": " + std::to_string(*r.replicas) + " replicas";
   return r;
 }
 

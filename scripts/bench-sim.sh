@@ -21,28 +21,34 @@ if [[ ! -d "$traces_dir" ]]; then
 fi
 rm -rf "$out"
 mkdir -p "$out"
-# trace name, file, rate scale (overlay of N time-shifted copies: keeps the hour and its shape)
-cases=("conv AzureLLMInferenceTrace_conv.csv 20" "code AzureLLMInferenceTrace_code.csv 100")
+# mode, trace name, file, rate scale. overlay: X copies each shifted cyclically by a random
+# offset (keeps the hour, flattens the shape); replicate: X copies of each request within 10 s
+# (keeps the minute-scale shape: the code trace's on/off bursts, the conv trace's hump).
+cases=("overlay conv AzureLLMInferenceTrace_conv.csv 20"
+       "overlay code AzureLLMInferenceTrace_code.csv 100"
+       "replicate conv AzureLLMInferenceTrace_conv.csv 20"
+       "replicate code AzureLLMInferenceTrace_code.csv 30")
 utils="0.5 0.6 0.7 0.8 0.9 0.95"
 keda_thresholds="6 8 10 11.2 12 14 16"
 
 run() {  # name trace scale policy dir [extra flags...]
   local dir="$1/$2"; shift 2
   local trace="$1" scale="$2" policy="$3"; shift 3
+  local mode="${dir%/*}"; mode="${mode##*/}"; mode="${mode%%-*}"
   local t0 t1
   t0=$(date +%s%N)
   "$bin" simulate --trace "$trace" --policy "$policy" --rate-scale "$scale" \
-    --rate-scale-mode overlay --seed 1 --out "$dir" --no-requests-csv --quiet "$@" > "$dir.txt"
+    --rate-scale-mode "$mode" --seed 1 --out "$dir" --no-requests-csv --quiet "$@" > "$dir.txt"
   t1=$(date +%s%N)
   echo "$(( (t1 - t0) / 1000000 ))" > "$dir.wall_ms"
 }
 
 for c in "${cases[@]}"; do
-  read -r name file scale <<< "$c"
+  read -r mode name file scale <<< "$c"
   trace="$traces_dir/$file"
-  base="$out/$name"
+  base="$out/$mode-$name"
   mkdir -p "$base"
-  echo "bench-sim: $name ($file) at rate scale ${scale}x (overlay)..." >&2
+  echo "bench-sim: $name ($file) at rate scale ${scale}x ($mode)..." >&2
   run "$base" oracle "$trace" "$scale" oracle
   run "$base" slo "$trace" "$scale" slo
   for u in $utils; do

@@ -19,13 +19,13 @@ rate_scale=10
 out="$build/demo"
 rm -rf "$out"
 mkdir -p "$out"
-echo "Simulating $(basename "$trace") at ${rate_scale}x its arrival rate (overlay of ${rate_scale}" \
-     "time-shifted copies), embedded default InferenceAutoscaler (p99 TTFT <= 2 s, 16 slots/replica," \
+echo "Simulating $(basename "$trace") at ${rate_scale}x its arrival rate (each request replicated ${rate_scale}x" \
+     "within 10 s, keeping the trace's shape), embedded default InferenceAutoscaler (p99 TTFT <= 2 s, 16 slots/replica," \
      "120 s startup)."
 start_ns=$(date +%s%N)
 for policy in slo hpa keda kpa oracle; do
   "$bin" simulate --trace "$trace" --policy "$policy" --rate-scale "$rate_scale" \
-    --rate-scale-mode overlay --seed 1 --out "$out/$policy" --quiet > "$out/$policy.txt"
+    --rate-scale-mode replicate --seed 1 --out "$out/$policy" --quiet > "$out/$policy.txt"
 done
 end_ns=$(date +%s%N)
 python3 - "$out" <<'PY'

@@ -72,10 +72,10 @@ void Panel(std::ostringstream& os, double y0, const std::string& title, const st
   }
   os << "<text x=\"" << 14 << "\" y=\"" << Fmt(y0 + kPanelH / 2) << "\" class=\"a\" transform=\"rotate(-90 14 "
      << Fmt(y0 + kPanelH / 2) << ")\" text-anchor=\"middle\">" << Escape(unit) << "</text>\n";
-  const double step_min = std::max(1.0, NiceMax(t_end / 60.0 / 8));
+  const double step_min = std::max(1.0, std::ceil(NiceMax(t_end / 60.0 / 8)));
   for (double m = 0; m * 60 <= t_end; m += step_min) {
     os << "<text x=\"" << Fmt(X(m * 60)) << "\" y=\"" << Fmt(y0 + kPanelH + 14)
-       << "\" text-anchor=\"middle\" class=\"a\">" << Fmt(m) << " min</text>\n";
+       << "\" text-anchor=\"middle\" class=\"a\">" << static_cast<long long>(m) << " min</text>\n";
   }
   double ly = y0 + 12;
   for (const auto& s : series) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -137,7 +138,7 @@ void RegisterRunCommand(CLI::App& app, int* exit_code) {
       *exit_code = rc;
       return;
     }
-    flags->options.controller_version = kVersion;
+    flags->options.controller_version = kControllerVersion;
     flags->options.controller_commit = kGitCommit;
     // SIGTERM/SIGINT: finish the pass in progress, flush the decision log, exit 0. The signals
     // are blocked in every thread and taken by one waiting thread.

@@ -145,12 +145,14 @@ int RunSimulate(const SimulateFlags& f) {
   ctx.target_api_version = cr.target_api_version;
   ctx.target_kind = cr.target_kind;
   ctx.target_name = cr.target_name;
-  ctx.controller_version = std::string(kVersion);
+  ctx.controller_version = std::string(kControllerVersion);
   ctx.controller_commit = std::string(kGitCommit);
   ctx.controller_instance = "simulate";
   const bool show_progress = f.progress || (!f.quiet && isatty(STDERR_FILENO) != 0);
   if (show_progress) {
-    opt.progress = [](double done) {
+    opt.progress = [finished = std::make_shared<bool>(false)](double done) {
+      if (*finished) return;
+      *finished = done >= 1.0;
       const int width = 40;
       const int filled = static_cast<int>(done * width);
       std::fprintf(stderr, "\rsimulating [%s%s] %3d%%", std::string(filled, '#').c_str(),

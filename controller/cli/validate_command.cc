@@ -7,11 +7,10 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/cli/commands.h"
 #include "controller/spec/autoscaler.h"
@@ -88,9 +87,13 @@ int RunValidate(const ValidateOptions& opt) {
           if (e.line > 0) std::cerr << " (line " << e.line << ")";
           std::cerr << "\n";
         }
-        report.push_back({{"source", p.source}, {"file", label},
-                          {"namespace", p.namespace_}, {"name", p.name}, {"path", e.path},
-                          {"message", e.message}, {"line", e.line}});
+        report.push_back({{"source", p.source},
+                          {"file", label},
+                          {"namespace", p.namespace_},
+                          {"name", p.name},
+                          {"path", e.path},
+                          {"message", e.message},
+                          {"line", e.line}});
       }
     }
     if (file_errors > 0) errors += file_errors;
@@ -102,7 +105,8 @@ int RunValidate(const ValidateOptions& opt) {
   if (errors > 0 || bad_files > 0) {
     std::cerr << "validate: ";
     if (objects > 0) {
-      std::cerr << errors << " error(s) in " << invalid_objects << " of " << objects << " object(s)";
+      std::cerr << errors << " error(s) in " << invalid_objects << " of " << objects
+                << " object(s)";
       if (bad_files > 0) std::cerr << "; ";
     }
     if (bad_files > 0) std::cerr << bad_files << " file(s) unreadable, empty or not YAML";

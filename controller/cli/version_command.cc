@@ -14,9 +14,9 @@ void RegisterVersionCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--json", *json, "Print as a JSON object");
   cmd->callback([exit_code, json] {
     if (*json) {
-      std::cout << "{\"version\": \"" << kVersion << "\", \"commit\": \"" << kGitCommit << "\"}\n";
+      std::cout << "{\"version\": \"" << kControllerVersion << "\", \"commit\": \"" << kGitCommit << "\"}\n";
     } else {
-      std::cout << "slo-autoscaler " << kVersion << " (commit " << kGitCommit << ")\n";
+      std::cout << "slo-autoscaler " << kControllerVersion << " (commit " << kGitCommit << ")\n";
     }
     *exit_code = 0;
   });

@@ -1,8 +1,7 @@
 #include "controller/k8s/api_error.h"
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 namespace slo::controller::k8s {
 namespace {
@@ -117,28 +116,41 @@ ApiError ErrorFromResponse(std::string_view method, std::string_view path_and_qu
   }
   if (e.reason.empty()) {
     switch (status) {
-      case 401: e.reason = "Unauthorized"; break;
-      case 403: e.reason = "Forbidden"; break;
-      case 404: e.reason = "NotFound"; break;
-      case 409: e.reason = "Conflict"; break;
-      case 410: e.reason = "Expired"; break;
-      case 429: e.reason = "TooManyRequests"; break;
-      default: e.reason = status >= 500 ? "InternalError" : "";
+      case 401:
+        e.reason = "Unauthorized";
+        break;
+      case 403:
+        e.reason = "Forbidden";
+        break;
+      case 404:
+        e.reason = "NotFound";
+        break;
+      case 409:
+        e.reason = "Conflict";
+        break;
+      case 410:
+        e.reason = "Expired";
+        break;
+      case 429:
+        e.reason = "TooManyRequests";
+        break;
+      default:
+        e.reason = status >= 500 ? "InternalError" : "";
     }
   }
-  std::string what = e.resource.empty() ? std::string(path_and_query.substr(
-                                              0, path_and_query.find('?')))
-                                        : e.resource;
+  std::string what = e.resource.empty()
+                         ? std::string(path_and_query.substr(0, path_and_query.find('?')))
+                         : e.resource;
   if (status == 403) {
-    e.message = "forbidden: the controller's service account cannot " + e.verb + " " + what +
-                " " + Scope(e.namespace_name) + " (" + GroupLabel(e.group) +
+    e.message = "forbidden: the controller's service account cannot " + e.verb + " " + what + " " +
+                Scope(e.namespace_name) + " (" + GroupLabel(e.group) +
                 "); grant it in the ClusterRole";
     if (!server_message.empty()) e.message += " [server: " + server_message + "]";
   } else if (status == 401) {
-    e.message = "unauthorized: the API server rejected the controller's credentials (token "
-                "missing, expired or invalid, or client certificate not accepted) on " +
-                e.verb + " " + what + " " + Scope(e.namespace_name) + " (" +
-                GroupLabel(e.group) + ")";
+    e.message =
+        "unauthorized: the API server rejected the controller's credentials (token "
+        "missing, expired or invalid, or client certificate not accepted) on " +
+        e.verb + " " + what + " " + Scope(e.namespace_name) + " (" + GroupLabel(e.group) + ")";
   } else {
     e.message = server_message.empty() ? "HTTP " + std::to_string(status) : server_message;
   }

@@ -77,9 +77,8 @@ KubeClient::KubeClient(std::shared_ptr<HttpTransport> transport, ClientOptions o
       tokens_(std::move(tokens)),
       options_(std::move(options)),
       rng_(options_.seed != 0 ? options_.seed : std::random_device{}()),
-      backoff_(options_.retry, [this] {
-        return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
-      }) {
+      backoff_(options_.retry,
+               [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }) {
   if (!options_.sleep) {
     options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
   }
@@ -177,8 +176,7 @@ Result<json> KubeClient::UpdateWithRetry(const std::string& path,
       object["metadata"]["resourceVersion"] = current.value()["metadata"]["resourceVersion"];
     }
     Result<json> written = Update(path, object);
-    if (written.ok() || !written.error().IsConflict() ||
-        attempt >= options_.conflict_attempts) {
+    if (written.ok() || !written.error().IsConflict() || attempt >= options_.conflict_attempts) {
       return written;
     }
     spdlog::info("kubernetes: conflict on update {} (attempt {}), re-reading", path, attempt);
@@ -189,8 +187,8 @@ Result<Ok> KubeClient::Watch(const std::string& collection_path,
                              const std::string& resource_version, const std::string& extra_query,
                              int timeout_s, const std::function<bool(const WatchEvent&)>& on_event,
                              Cancellation* cancel) {
-  std::string query = "watch=true&allowWatchBookmarks=true&timeoutSeconds=" +
-                      std::to_string(timeout_s);
+  std::string query =
+      "watch=true&allowWatchBookmarks=true&timeoutSeconds=" + std::to_string(timeout_s);
   if (!resource_version.empty()) query += "&resourceVersion=" + UrlEncode(resource_version);
   if (!extra_query.empty()) query += "&" + extra_query;
   std::string path = WithQuery(collection_path, query);
@@ -211,8 +209,8 @@ Result<Ok> KubeClient::Watch(const std::string& collection_path,
   };
   HttpCall call{"GET", path, "", "", options_.call_timeout};
   auto idle = std::chrono::seconds(timeout_s) + options_.call_timeout + std::chrono::seconds(5);
-  HttpReply reply = transport_->Stream(call, std::chrono::duration_cast<std::chrono::milliseconds>(idle),
-                                       on_line, cancel);
+  HttpReply reply = transport_->Stream(
+      call, std::chrono::duration_cast<std::chrono::milliseconds>(idle), on_line, cancel);
   if (stream_error) return Redact(*stream_error);
   if (reply.status == 0) {
     ApiError e = ErrorFromTransport("GET", path, reply.transport_error, reply.transport_detail);
@@ -221,9 +219,9 @@ Result<Ok> KubeClient::Watch(const std::string& collection_path,
   }
   if (reply.status < 200 || reply.status >= 300) {
     auto ra = reply.headers.find("retry-after");
-    return Redact(ErrorFromResponse("GET", path, reply.status, reply.body,
-                                    ra == reply.headers.end() ? -1
-                                                              : ParseRetryAfterSeconds(ra->second)));
+    return Redact(
+        ErrorFromResponse("GET", path, reply.status, reply.body,
+                          ra == reply.headers.end() ? -1 : ParseRetryAfterSeconds(ra->second)));
   }
   if (!reply.transport_error.empty()) {
     ApiError e = ErrorFromTransport("GET", path, reply.transport_error, reply.transport_detail);
@@ -296,9 +294,8 @@ Result<json> KubeClient::RecordEvent(const EventSpec& event, const std::string& 
   std::string ns = obj.value("namespace", "");
   if (ns.empty()) ns = "default";
   std::string obj_name = obj.value("name", "unknown");
-  std::string key = obj.value("kind", "") + "|" + ns + "|" + obj_name + "|" +
-                    obj.value("uid", "") + "|" + event.type + "|" + event.reason + "|" +
-                    event.message;
+  std::string key = obj.value("kind", "") + "|" + ns + "|" + obj_name + "|" + obj.value("uid", "") +
+                    "|" + event.type + "|" + event.reason + "|" + event.message;
   // Held across the calls so that concurrent identical events patch one count in turn (events
   // are rare; a slow call delays other events, never other kinds of calls).
   std::lock_guard<std::mutex> lock(events_mu_);
@@ -308,8 +305,8 @@ Result<json> KubeClient::RecordEvent(const EventSpec& event, const std::string& 
   const std::string collection = "/api/v1/namespaces/" + ns + "/events";
   if (seen) {
     int64_t count = seen->count + 1;
-    Result<json> patched = MergePatch(collection + "/" + seen->name,
-                                      json{{"count", count}, {"lastTimestamp", now}});
+    Result<json> patched =
+        MergePatch(collection + "/" + seen->name, json{{"count", count}, {"lastTimestamp", now}});
     if (patched.ok()) {
       events_[key].count = count;
       return patched;

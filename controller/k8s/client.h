@@ -28,10 +28,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/k8s/api_error.h"
 #include "controller/k8s/config.h"
@@ -48,7 +47,7 @@ inline constexpr char kAutoscalerPlural[] = "inferenceautoscalers";
 struct ClientOptions {
   std::chrono::milliseconds call_timeout{10000};  // overall deadline of one attempt
   RetryPolicy retry;
-  uint64_t seed = 0;  // jitter seed; 0 = from std::random_device
+  uint64_t seed = 0;          // jitter seed; 0 = from std::random_device
   int conflict_attempts = 5;  // UpdateWithRetry: reads+writes before giving up on 409
   // Sleeps between retries; tests may replace it. Default std::this_thread::sleep_for.
   std::function<void(std::chrono::milliseconds)> sleep;
@@ -57,8 +56,8 @@ struct ClientOptions {
 
 // The object a /scale subresource belongs to.
 struct ScaleTarget {
-  std::string api_version;  // "apps/v1", "v1" (core), "cluster.x-k8s.io/v1beta1"
-  std::string kind;         // "Deployment"
+  std::string api_version;     // "apps/v1", "v1" (core), "cluster.x-k8s.io/v1beta1"
+  std::string kind;            // "Deployment"
   std::string namespace_name;  // ignored for cluster-scoped kinds
   std::string name;
 };
@@ -112,8 +111,7 @@ class KubeClient {
   // code 410) is returned as an error with IsGone(). timeout_s is sent as timeoutSeconds.
   Result<Ok> Watch(const std::string& collection_path, const std::string& resource_version,
                    const std::string& extra_query, int timeout_s,
-                   const std::function<bool(const WatchEvent&)>& on_event,
-                   Cancellation* cancel);
+                   const std::function<bool(const WatchEvent&)>& on_event, Cancellation* cancel);
 
   // --- InferenceAutoscalers ---
   // namespace_name "" = all namespaces.

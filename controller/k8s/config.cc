@@ -1,13 +1,12 @@
 #include "controller/k8s/config.h"
 
 #include <sys/stat.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 namespace slo::controller::k8s {
 namespace {
@@ -35,13 +34,20 @@ bool DecodeBase64(const std::string& in, std::string* out) {
   int bits = 0;
   for (char c : in) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+' || c == '-') v = 62;
-    else if (c == '/' || c == '_') v = 63;
-    else if (c == '=' || c == '\n' || c == '\r' || c == ' ') continue;
-    else return false;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+' || c == '-')
+      v = 62;
+    else if (c == '/' || c == '_')
+      v = 63;
+    else if (c == '=' || c == '\n' || c == '\r' || c == ' ')
+      continue;
+    else
+      return false;
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -126,8 +132,8 @@ ConfigResult ParseKubeconfig(const std::string& yaml_text, const std::string& di
     r.error = source + ": not a kubeconfig (expected a mapping)";
     return r;
   }
-  std::string context_name = context_override.empty() ? Str(root, "current-context")
-                                                      : context_override;
+  std::string context_name =
+      context_override.empty() ? Str(root, "current-context") : context_override;
   if (context_name.empty()) {
     r.error = source + ": current-context is not set (pass a context explicitly)";
     return r;
@@ -154,8 +160,8 @@ ConfigResult ParseKubeconfig(const std::string& yaml_text, const std::string& di
     r.error = source + ": clusters[" + cluster_name + "].cluster.server is empty";
     return r;
   }
-  c.insecure_skip_tls_verify = cluster["insecure-skip-tls-verify"] &&
-                               cluster["insecure-skip-tls-verify"].as<bool>(false);
+  c.insecure_skip_tls_verify =
+      cluster["insecure-skip-tls-verify"] && cluster["insecure-skip-tls-verify"].as<bool>(false);
   std::string where = "clusters[" + cluster_name + "].cluster";
   if (!LoadPem(cluster, "certificate-authority-data", "certificate-authority", dir,
                source + ": " + where, &c.ca_pem, &r.error)) {
@@ -173,8 +179,7 @@ ConfigResult ParseKubeconfig(const std::string& yaml_text, const std::string& di
       std::string uw = source + ": users[" + user_name + "].user";
       if (!LoadPem(user, "client-certificate-data", "client-certificate", dir, uw,
                    &c.client_cert_pem, &r.error) ||
-          !LoadPem(user, "client-key-data", "client-key", dir, uw, &c.client_key_pem,
-                   &r.error)) {
+          !LoadPem(user, "client-key-data", "client-key", dir, uw, &c.client_key_pem, &r.error)) {
         return r;
       }
       if (c.client_cert_pem.empty() != c.client_key_pem.empty()) {
@@ -206,14 +211,15 @@ ConfigResult LoadInCluster(const EnvLookup& env, const std::string& root) {
   std::string host = env ? env("KUBERNETES_SERVICE_HOST") : "";
   std::string port = env ? env("KUBERNETES_SERVICE_PORT") : "";
   if (host.empty() || port.empty()) {
-    r.error = "in-cluster config: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set "
-              "(not running in a pod? pass --kubeconfig)";
+    r.error =
+        "in-cluster config: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set "
+        "(not running in a pod? pass --kubeconfig)";
     return r;
   }
   KubeConfig& c = r.config;
   c.source = "in-cluster";
-  c.server = "https://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-             port;
+  c.server =
+      "https://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
   c.token_file = root + "/token";
   std::string token;
   if (!ReadWholeFile(c.token_file, &token)) {

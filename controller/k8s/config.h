@@ -36,12 +36,12 @@ struct KubeConfig {
   std::string ca_pem;           // PEM of the CA bundle; empty: system roots
   std::string client_cert_pem;  // PEM client certificate (with client_key_pem)
   std::string client_key_pem;
-  std::string token;            // static bearer token (kubeconfig user.token)
-  std::string token_file;       // bearer token file, re-read on rotation
+  std::string token;       // static bearer token (kubeconfig user.token)
+  std::string token_file;  // bearer token file, re-read on rotation
   bool insecure_skip_tls_verify = false;
   std::string namespace_name = "default";  // the context's namespace or the pod's
-  std::string context;           // kubeconfig context used ("" in-cluster)
-  std::string source;            // "kubeconfig /path" or "in-cluster", for logs
+  std::string context;                     // kubeconfig context used ("" in-cluster)
+  std::string source;                      // "kubeconfig /path" or "in-cluster", for logs
 };
 
 struct ConfigResult {
@@ -64,8 +64,9 @@ ConfigResult LoadKubeconfig(const std::string& path, const std::string& context_
 
 // The in-cluster config. root is the service-account directory (default
 // /var/run/secrets/kubernetes.io/serviceaccount; tests pass a temp dir).
-ConfigResult LoadInCluster(const EnvLookup& env,
-                           const std::string& root = "/var/run/secrets/kubernetes.io/serviceaccount");
+ConfigResult LoadInCluster(
+    const EnvLookup& env,
+    const std::string& root = "/var/run/secrets/kubernetes.io/serviceaccount");
 
 struct ConfigSource {
   std::string kubeconfig_path;  // --kubeconfig; empty = not given

@@ -86,8 +86,8 @@ Result<ApiResource> Discovery::Find(const std::string& api_version, const std::s
   if (!fresh.ok()) {
     ApiError e = fresh.error();
     if (e.IsNotFound()) {
-      e.message = "API group version " + api_version + " is not served by this cluster (" +
-                  e.message + ")";
+      e.message =
+          "API group version " + api_version + " is not served by this cluster (" + e.message + ")";
     }
     return e;
   }

@@ -96,8 +96,8 @@ class CpprestTransport : public HttpTransport {
       tls_error_ = std::string("invalid TLS material in the Kubernetes config: ") + e.what();
     }
     try {
-      client_ = std::make_unique<http::client::http_client>(config_.server,
-                                                            MakeClientConfig(std::chrono::minutes(5)));
+      client_ = std::make_unique<http::client::http_client>(
+          config_.server, MakeClientConfig(std::chrono::minutes(5)));
     } catch (const std::exception& e) {
       tls_error_ = "invalid API server URL \"" + config_.server + "\": " + e.what();
     }
@@ -125,9 +125,8 @@ class CpprestTransport : public HttpTransport {
       return Fail(reply, "ConnectionFailed", e.what());
     }
     auto with_body = sent.then([fresh](http::http_response resp) {  // keeps `fresh` alive
-      return resp.extract_utf8string(true).then([resp](std::string body) {
-        return std::make_pair(resp, body);
-      });
+      return resp.extract_utf8string(true).then(
+          [resp](std::string body) { return std::make_pair(resp, body); });
     });
     std::pair<http::http_response, std::string> got;
     std::string detail;

@@ -27,15 +27,15 @@
 namespace slo::controller::k8s {
 
 struct HttpCall {
-  std::string method;        // GET, POST, PUT, PATCH, DELETE
-  std::string path;          // path and query, e.g. "/api/v1/pods?limit=500"
-  std::string body;          // request body ("" = none)
-  std::string content_type;  // e.g. "application/merge-patch+json"
+  std::string method;                        // GET, POST, PUT, PATCH, DELETE
+  std::string path;                          // path and query, e.g. "/api/v1/pods?limit=500"
+  std::string body;                          // request body ("" = none)
+  std::string content_type;                  // e.g. "application/merge-patch+json"
   std::chrono::milliseconds timeout{10000};  // overall deadline for the whole exchange
 };
 
 struct HttpReply {
-  int status = 0;  // 0: no response
+  int status = 0;                              // 0: no response
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   // When status == 0: "Timeout", "Cancelled" or "ConnectionFailed" (refused, reset, TLS).

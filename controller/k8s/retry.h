@@ -35,7 +35,7 @@ struct RetryPolicy {
   std::chrono::milliseconds max_delay{5000};
   std::chrono::milliseconds max_retry_after{30000};  // cap on a server's Retry-After
   std::chrono::milliseconds max_total{30000};        // no retry would start after this
-  double jitter = 0.5;                                // fraction of the delay that is random
+  double jitter = 0.5;                               // fraction of the delay that is random
 };
 
 class Backoff {

@@ -74,10 +74,14 @@ void ListWatch::Run() {
             std::lock_guard<std::mutex> lock(mu_);
             rv_ = rv;
           }
-          if (ev.type == "ADDED" && handlers_.on_added) handlers_.on_added(ev.object);
-          else if (ev.type == "MODIFIED" && handlers_.on_modified) handlers_.on_modified(ev.object);
-          else if (ev.type == "DELETED" && handlers_.on_deleted) handlers_.on_deleted(ev.object);
-          else if (ev.type == "BOOKMARK" && handlers_.on_bookmark) handlers_.on_bookmark(rv);
+          if (ev.type == "ADDED" && handlers_.on_added)
+            handlers_.on_added(ev.object);
+          else if (ev.type == "MODIFIED" && handlers_.on_modified)
+            handlers_.on_modified(ev.object);
+          else if (ev.type == "DELETED" && handlers_.on_deleted)
+            handlers_.on_deleted(ev.object);
+          else if (ev.type == "BOOKMARK" && handlers_.on_bookmark)
+            handlers_.on_bookmark(rv);
           return !stop_.load();
         },
         &cancel_);

@@ -25,19 +25,18 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/k8s/client.h"
 
 namespace slo::controller::k8s {
 
 struct ListWatchOptions {
-  std::string path;            // collection path, e.g. KubeClient::AutoscalersPath("")
-  std::string extra_query;     // e.g. "labelSelector=app%3Dx"
-  int watch_timeout_s = 300;   // timeoutSeconds of each watch request
+  std::string path;           // collection path, e.g. KubeClient::AutoscalersPath("")
+  std::string extra_query;    // e.g. "labelSelector=app%3Dx"
+  int watch_timeout_s = 300;  // timeoutSeconds of each watch request
   std::chrono::milliseconds min_backoff{200};
   std::chrono::milliseconds max_backoff{10000};
 };

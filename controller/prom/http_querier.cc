@@ -10,6 +10,7 @@
 #include <future>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 namespace slo::controller::prom {
 namespace {
@@ -93,7 +94,9 @@ QueryResult HttpQuerier::Query(const std::string& base_url, const std::string& p
   pplx::cancellation_token_source cancel;
   try {
     web::http::client::http_client_config config;
-    config.set_timeout(deadline);
+    // cpprest's timeout is per socket operation; keep it behind the overall deadline so a
+    // silent server is always reported as our "timeout".
+    config.set_timeout(deadline + std::chrono::seconds(1));
     if (options_.insecure_skip_verify) config.set_validate_certificates(false);
     if (!options_.ca_file.empty()) {
       std::string ca = options_.ca_file;
@@ -106,7 +109,10 @@ QueryResult HttpQuerier::Query(const std::string& base_url, const std::string& p
     http::http_request request(post ? http::methods::POST : http::methods::GET);
     if (post) {
       request.set_request_uri(web::uri("/api/v1/query"));
-      request.set_body(params, "application/x-www-form-urlencoded");
+      // A byte-vector body: cpprest's std::string overload type-puns a char buffer as a
+      // uint8_t stream (flagged by UBSan).
+      request.set_body(std::vector<unsigned char>(params.begin(), params.end()));
+      request.headers().set_content_type("application/x-www-form-urlencoded");
     } else {
       request.set_request_uri(web::uri("/api/v1/query?" + params));
     }

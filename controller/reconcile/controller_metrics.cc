@@ -64,6 +64,15 @@ ControllerMetrics::ControllerMetrics()
                              .Help("Passes in which a Prometheus query failed")
                              .Register(*registry_)
                              .Add({})),
+      prometheus_query_duration_(BuildHistogram()
+                                     .Name("slo_autoscaler_prometheus_query_duration_seconds")
+                                     .Help("Latency of one PromQL query, errors included")
+                                     .Register(*registry_)
+                                     .Add({}, DurationBuckets())),
+      prometheus_query_errors_(BuildCounter()
+                                   .Name("slo_autoscaler_prometheus_query_errors_total")
+                                   .Help("PromQL queries that failed, by error type")
+                                   .Register(*registry_)),
       api_requests_(BuildCounter()
                         .Name("slo_autoscaler_api_requests_total")
                         .Help("Kubernetes API requests by verb and HTTP status code")
@@ -160,6 +169,11 @@ void ControllerMetrics::RecordApiRequest(const std::string& verb, int http_statu
   api_requests_.Add({{"verb", verb}, {"code", std::to_string(http_status)}}).Increment();
   api_duration_.Add({{"verb", verb}}, DurationBuckets()).Observe(duration_s);
   if (http_status == 0 || http_status >= 400) api_errors_.Add({{"verb", verb}}).Increment();
+}
+
+void ControllerMetrics::RecordPrometheusQuery(double duration_s, const std::string& error_type) {
+  prometheus_query_duration_.Observe(duration_s);
+  if (!error_type.empty()) prometheus_query_errors_.Add({{"error_type", error_type}}).Increment();
 }
 
 }  // namespace slo::controller

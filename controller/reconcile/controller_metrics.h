@@ -5,19 +5,27 @@
 //   decisions_total{namespace,name,reason}            counter: one per decision
 //   current_replicas{namespace,name}                  gauge
 //   desired_replicas{namespace,name}                  gauge
-//   recommended_replicas{namespace,name,model}        gauge: each model's answer (absent when it lacked input)
-//   shed_fraction{namespace,name}                     gauge: overload model's share of arrivals not served in SLO
-//   node_pool_desired_nodes{namespace,name}           gauge
+//   recommended_replicas{namespace,name,model}        gauge: each model's answer (absent when it
+//   lacked input) shed_fraction{namespace,name}                     gauge: overload model's share
+//   of arrivals not served in SLO node_pool_desired_nodes{namespace,name}           gauge
 //   autoscalers                                       gauge: autoscalers in the last pass
 //   reconcile_duration_seconds                        histogram: one pass
 //   prometheus_queries_total                          counter; prometheus_queries_per_pass gauge
 //   prometheus_errors_total                           counter: passes in which Prometheus failed
-//   api_requests_total{verb,code}                     counter; api_request_duration_seconds{verb} histogram
-//   api_errors_total{verb}                            counter
+//   prometheus_query_duration_seconds                 histogram: one PromQL query
+//   prometheus_query_errors_total{error_type}         counter: failed PromQL queries
+//   api_requests_total{verb,code}                     counter; api_request_duration_seconds{verb}
+//   histogram api_errors_total{verb}                            counter
 //
 // Thread-safety: all methods may be called from any thread (prometheus-cpp metrics are atomic;
 // the per-autoscaler bookkeeping is guarded by a mutex).
 #pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
 
 #include <map>
 #include <memory>
@@ -26,12 +34,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <prometheus/counter.h>
-#include <prometheus/family.h>
-#include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
 
 #include "policies/decision.h"
 
@@ -53,6 +55,8 @@ class ControllerMetrics {
   void RecordPass(double duration_s, int autoscalers, int prometheus_queries,
                   bool prometheus_failed);
   void RecordApiRequest(const std::string& verb, int http_status, double duration_s);
+  // One PromQL query; error_type "" when it succeeded (else Prometheus' errorType, "http", ...).
+  void RecordPrometheusQuery(double duration_s, const std::string& error_type);
 
  private:
   struct Series {
@@ -76,6 +80,8 @@ class ControllerMetrics {
   prometheus::Counter& prometheus_queries_;
   prometheus::Gauge& prometheus_queries_per_pass_;
   prometheus::Counter& prometheus_errors_;
+  prometheus::Histogram& prometheus_query_duration_;
+  prometheus::Family<prometheus::Counter>& prometheus_query_errors_;
   prometheus::Family<prometheus::Counter>& api_requests_;
   prometheus::Family<prometheus::Histogram>& api_duration_;
   prometheus::Family<prometheus::Counter>& api_errors_;

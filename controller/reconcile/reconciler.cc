@@ -1,11 +1,12 @@
 #include "controller/reconcile/reconciler.h"
 
+#include <chrono>
 #include <set>
 #include <sstream>
 #include <utility>
 
-#include "controller/record/decision_json.h"
 #include "controller/reconcile/status.h"
+#include "controller/record/decision_json.h"
 #include "controller/spec/autoscaler.h"
 #include "policies/recommend.h"
 
@@ -30,6 +31,10 @@ struct Reconciler::Prepared {
   std::string error;
   bool actuated = false;
   bool dry_run = false;
+  // Kept between the decide and act loops (node pools are planned in between).
+  ObservedMetrics metrics;
+  std::vector<policies::ScaleEvent> up_events;
+  std::vector<policies::ScaleEvent> down_events;
 };
 
 namespace {
@@ -114,8 +119,8 @@ PassResult Reconciler::RunPass(const std::vector<nlohmann::json>& objects, doubl
     const InferenceAutoscaler& ia = *p.parsed.autoscaler;
     PortError err;
     p.scale = ports_.scale->GetScale(ia.scale_target_ref, TargetNamespace(ia), &err);
-    const std::string target = ia.scale_target_ref.kind + " " + TargetNamespace(ia) + "/" +
-                               ia.scale_target_ref.name;
+    const std::string target =
+        ia.scale_target_ref.kind + " " + TargetNamespace(ia) + "/" + ia.scale_target_ref.name;
     if (!p.scale) {
       int32_t prev = PreviousReplicas(p.prev_status);
       if (err.not_found) {
@@ -132,8 +137,8 @@ PassResult Reconciler::RunPass(const std::vector<nlohmann::json>& objects, doubl
     }
     if (ports_.conflicts) {
       if (auto other = ports_.conflicts->FindConflict(TargetNamespace(ia), ia.scale_target_ref)) {
-        std::string msg = *other + " also scales " + target +
-                          "; refusing to act until it is removed";
+        std::string msg =
+            *other + " also scales " + target + "; refusing to act until it is removed";
         p.decision = Terminal(Reason::kConflictingAutoscaler, msg, p.scale->spec_replicas);
         p.conditions.push_back({kCondReady, "False", "ConflictingAutoscaler", msg});
         continue;
@@ -145,33 +150,68 @@ PassResult Reconciler::RunPass(const std::vector<nlohmann::json>& objects, doubl
 
   std::map<std::string, ObservedMetrics> observed;
   if (!items.empty()) {
+    const auto observe_start = std::chrono::steady_clock::now();
     observed = ports_.metrics->Observe(items, now_s);
     result.prometheus_queries = ports_.metrics->QueriesLastPass();
+    result.observe_duration_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - observe_start).count();
+  }
+
+  // Node pools (controller/nodepool): read once per pass, before any decision.
+  if (ports_.node_pools) {
+    std::vector<NodePoolMember> members;
+    for (const Prepared& p : prepared) {
+      if (!p.observe || !p.parsed.autoscaler->node_pool) continue;
+      const InferenceAutoscaler& ia = *p.parsed.autoscaler;
+      members.push_back(
+          {p.key, p.uid, &ia, TargetNamespace(ia), *p.scale, options_.dry_run || ia.dry_run});
+    }
+    ports_.node_pools->BeginPass(members, now_s);
+  }
+
+  // Decide every autoscaler first, so that node pools are planned (and scaled up) before any
+  // target is patched.
+  for (Prepared& p : prepared) {
+    if (!p.observe) continue;
+    const InferenceAutoscaler& ia = *p.parsed.autoscaler;
+    if (auto it = observed.find(p.key); it != observed.end()) p.metrics = it->second;
+    const ObservedMetrics& m = p.metrics;
+    if (!m.prometheus_error.empty()) result.prometheus_failed = true;
+    policies::Observation obs = m.observation;
+    obs.current_replicas = p.scale->spec_replicas;
+    obs.ready_replicas = p.scale->status_replicas;
+    if (ports_.node_pools) ports_.node_pools->Annotate(p.key, &obs);
+    auto st = states_.find(p.uid);
+    if (st == states_.end()) {
+      st = states_
+               .emplace(p.uid, StabilizerFromJson(
+                                   p.prev_status.value("stabilizer", nlohmann::json::object())))
+               .first;
+    }
+    p.up_events = st->second.scale_up_events;
+    p.down_events = st->second.scale_down_events;
+    p.decision = policies::Decide(ia.config, obs, st->second, now_s);
+    if (!m.prometheus_error.empty())
+      p.decision.message += " (Prometheus: " + m.prometheus_error + ")";
+  }
+  if (ports_.node_pools) {  // pool scale-ups happen here, before the targets
+    std::map<std::string, Decision> decisions;
+    for (const Prepared& p : prepared) {
+      if (p.observe) decisions[p.key] = p.decision;
+    }
+    ports_.node_pools->BeforeReplicas(decisions, now_s);
   }
 
   for (Prepared& p : prepared) {
     if (p.observe) {
       const InferenceAutoscaler& ia = *p.parsed.autoscaler;
-      ObservedMetrics m;
-      if (auto it = observed.find(p.key); it != observed.end()) m = it->second;
-      if (!m.prometheus_error.empty()) result.prometheus_failed = true;
-      policies::Observation obs = m.observation;
-      obs.current_replicas = p.scale->spec_replicas;
-      obs.ready_replicas = p.scale->status_replicas;
-      auto st = states_.find(p.uid);
-      if (st == states_.end()) {
-        st = states_.emplace(p.uid, StabilizerFromJson(p.prev_status.value(
-                                        "stabilizer", nlohmann::json::object())))
-                 .first;
-      }
-      policies::StabilizerState& state = st->second;
-      const auto up_events = state.scale_up_events;
-      const auto down_events = state.scale_down_events;
-      p.decision = policies::Decide(ia.config, obs, state, now_s);
-      if (!m.prometheus_error.empty()) p.decision.message += " (Prometheus: " + m.prometheus_error + ")";
+      const ObservedMetrics& m = p.metrics;
+      policies::StabilizerState& state = states_.at(p.uid);
+      const auto& up_events = p.up_events;
+      const auto& down_events = p.down_events;
       Decision& d = p.decision;
-      const std::string target = ia.scale_target_ref.kind + " " + TargetNamespace(ia) + "/" +
-                                 ia.scale_target_ref.name;
+      const std::string target =
+          ia.scale_target_ref.kind + " " + TargetNamespace(ia) + "/" + ia.scale_target_ref.name;
       if (d.desired_replicas != d.current_replicas) {
         if (options_.dry_run || ia.dry_run) {
           p.dry_run = true;
@@ -196,8 +236,8 @@ PassResult Reconciler::RunPass(const std::vector<nlohmann::json>& objects, doubl
         state.scale_up_events = up_events;
         state.scale_down_events = down_events;
       }
-      p.conditions.push_back({kCondReady, "True", "Valid", "the spec is valid and " + target +
-                                                              " has a /scale subresource"});
+      p.conditions.push_back({kCondReady, "True", "Valid",
+                              "the spec is valid and " + target + " has a /scale subresource"});
       if (IsMetricsReason(d.reason) || !m.prometheus_error.empty()) {
         std::string reason = IsMetricsReason(d.reason) ? std::string(policies::ReasonName(d.reason))
                                                        : "PrometheusError";
@@ -226,17 +266,29 @@ PassResult Reconciler::RunPass(const std::vector<nlohmann::json>& objects, doubl
                                 "the desired count is within bounds and rate limits"});
       }
       if (d.overload) {
-        p.conditions.push_back(
-            {kCondOverloaded, "True", "Overloaded",
-             "the capped fleet is " + std::to_string(d.overload->shortfall_replicas) +
-                 " replicas short of the SLO; shed fraction " +
-                 FormatFraction(d.overload->shed_fraction)});
+        p.conditions.push_back({kCondOverloaded, "True", "Overloaded",
+                                "the capped fleet is " +
+                                    std::to_string(d.overload->shortfall_replicas) +
+                                    " replicas short of the SLO; shed fraction " +
+                                    FormatFraction(d.overload->shed_fraction)});
       } else {
-        p.conditions.push_back({kCondOverloaded, "False", "WithinCapacity",
-                                "the allowed fleet can meet the SLO"});
+        p.conditions.push_back(
+            {kCondOverloaded, "False", "WithinCapacity", "the allowed fleet can meet the SLO"});
+      }
+      if (ports_.node_pools) {  // the pool's share of this decision (nodePool block, conditions)
+        if (auto np = ports_.node_pools->Outcome(p.key)) {
+          if (np->node_pool) d.node_pool = np->node_pool;
+          d.message += np->message;
+          for (const auto& c : np->conditions) {
+            p.conditions.push_back({c.type, c.status, c.reason, c.message});
+          }
+        }
       }
     }
     Finish(p, now_s, now_ts, result);
+  }
+  if (ports_.node_pools) {  // pool scale-downs (after the targets), one line per pool
+    for (const auto& line : ports_.node_pools->AfterReplicas(now_s)) ports_.decisions->Write(line);
   }
 
   // Forget autoscalers that are gone.
@@ -262,8 +314,7 @@ PassResult Reconciler::RunPass(const std::vector<nlohmann::json>& objects, doubl
   return result;
 }
 
-void Reconciler::Finish(Prepared& p, double now_s, const std::string& now_ts,
-                        PassResult& result) {
+void Reconciler::Finish(Prepared& p, double now_s, const std::string& now_ts, PassResult& result) {
   const Decision& d = p.decision;
   // Status.
   nlohmann::json status = p.prev_status.is_object() ? p.prev_status : nlohmann::json::object();
@@ -288,7 +339,8 @@ void Reconciler::Finish(Prepared& p, double now_s, const std::string& now_ts,
                          {"dryRun", p.dry_run}};
   last["recommendedReplicas"] =
       d.recommended_replicas ? nlohmann::json(*d.recommended_replicas) : nlohmann::json(nullptr);
-  last["bindingModel"] = d.binding_model.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.binding_model);
+  last["bindingModel"] =
+      d.binding_model.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.binding_model);
   status["lastDecision"] = last;
   if (auto it = states_.find(p.uid); it != states_.end()) {
     status["stabilizer"] = StabilizerToJson(it->second);
@@ -314,7 +366,8 @@ void Reconciler::Finish(Prepared& p, double now_s, const std::string& now_ts,
          "New size: " + std::to_string(d.desired_replicas) + " (was " +
              std::to_string(d.current_replicas) + "); " + d.message);
   }
-  if (p.error.find("PATCH /scale") != std::string::npos) emit("Warning", "FailedUpdateScale", p.error);
+  if (p.error.find("PATCH /scale") != std::string::npos)
+    emit("Warning", "FailedUpdateScale", p.error);
   for (const auto& w : warnings) emit("Warning", w.reason, w.message);
 
   // The decision line: written whatever else failed.

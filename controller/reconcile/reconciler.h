@@ -15,11 +15,11 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "controller/nodepool/node_pool_hook.h"
 #include "controller/reconcile/controller_metrics.h"
 #include "controller/reconcile/ports.h"
 #include "policies/decision.h"
@@ -34,6 +34,7 @@ struct ReconcilerPorts {
   MetricsPort* metrics = nullptr;
   DecisionSink* decisions = nullptr;
   ControllerMetrics* controller_metrics = nullptr;  // optional
+  NodePoolHook* node_pools = nullptr;  // optional: spec.nodePool (controller/nodepool/)
 };
 
 struct ReconcilerOptions {
@@ -48,7 +49,7 @@ struct AutoscalerOutcome {
   policies::Decision decision;
   bool actuated = false;
   bool dry_run = false;
-  std::string error;  // an action or status write that failed
+  std::string error;      // an action or status write that failed
   nlohmann::json status;  // the status written (or attempted)
 };
 
@@ -56,6 +57,7 @@ struct PassResult {
   std::vector<AutoscalerOutcome> outcomes;
   int prometheus_queries = 0;
   bool prometheus_failed = false;
+  double observe_duration_s = 0;  // wall time of the batched Prometheus pass
 };
 
 class Reconciler {

@@ -155,7 +155,7 @@ void AutoscalerInformer::Run() {
     while (!stop_ && !relist) {
       ++watches_;
       auto r = client_->Watch(
-          k8s::KubeClient::AutoscalersPath(namespace_), rv, "", 300,
+          k8s::KubeClient::AutoscalersPath(namespace_), rv, "", watch_timeout_s_,
           [&](const k8s::WatchEvent& ev) {
             std::string event_rv = ev.object.value("metadata", nlohmann::json::object())
                                        .value("resourceVersion", std::string());

@@ -23,11 +23,10 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/k8s/client.h"
 
@@ -68,6 +67,9 @@ class AutoscalerInformer {
   // namespace_name "" = all namespaces.
   AutoscalerInformer(k8s::KubeClient* client, std::string namespace_name, AutoscalerCache* cache);
   ~AutoscalerInformer();
+  // How long one watch request lasts (timeoutSeconds) before it is re-opened from the last
+  // resourceVersion. Call before Start(). Default 300.
+  void set_watch_timeout_s(int s) { watch_timeout_s_ = s; }
   void Start();
   void Stop();
   // Watch streams opened, relists done (for tests and logs).
@@ -81,6 +83,7 @@ class AutoscalerInformer {
   k8s::KubeClient* client_;
   std::string namespace_;
   AutoscalerCache* cache_;
+  int watch_timeout_s_ = 300;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   k8s::Cancellation cancel_;

@@ -1,5 +1,6 @@
 #include "controller/runtime/prom_port.h"
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -9,11 +10,34 @@
 namespace slo::controller {
 namespace {
 
+// Times every query and counts the failed ones in the controller's metrics.
+class InstrumentedQuerier : public prom::PrometheusQuerier {
+ public:
+  InstrumentedQuerier(prom::HttpQuerierOptions options, ControllerMetrics* metrics)
+      : inner_(std::move(options)), metrics_(metrics) {}
+  prom::QueryResult Query(const std::string& base_url, const std::string& promql,
+                          double eval_time_s) override {
+    auto start = std::chrono::steady_clock::now();
+    prom::QueryResult r = inner_.Query(base_url, promql, eval_time_s);
+    if (metrics_ != nullptr) {
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      metrics_->RecordPrometheusQuery(
+          s, r.ok() ? "" : (r.error_type.empty() ? "error" : r.error_type));
+    }
+    return r;
+  }
+
+ private:
+  prom::HttpQuerier inner_;
+  ControllerMetrics* metrics_;
+};
+
 class PrometheusMetricsPort : public MetricsPort {
  public:
   PrometheusMetricsPort(prom::HttpQuerierOptions querier_options,
-                        prom::MetricsObserverOptions observer_options)
-      : querier_(std::move(querier_options)), observer_(&querier_, std::move(observer_options)) {}
+                        prom::MetricsObserverOptions observer_options, ControllerMetrics* metrics)
+      : querier_(std::move(querier_options), metrics),
+        observer_(&querier_, std::move(observer_options)) {}
 
   std::map<std::string, ObservedMetrics> Observe(const std::vector<ObserveItem>& items,
                                                  double now_s) override {
@@ -27,8 +51,8 @@ class PrometheusMetricsPort : public MetricsPort {
       m.observation = r.observation;
       m.prometheus_error = r.prometheus_error;
       for (const auto& [name, d] : r.inputs) {
-        m.inputs[name] = ObservedInput{d.query, d.value, std::string(prom::InputStatusName(d.status)),
-                                       d.error};
+        m.inputs[name] =
+            ObservedInput{d.query, d.value, std::string(prom::InputStatusName(d.status)), d.error};
       }
       out[key] = std::move(m);
     }
@@ -37,7 +61,7 @@ class PrometheusMetricsPort : public MetricsPort {
   int QueriesLastPass() const override { return observer_.queries_last_pass(); }
 
  private:
-  prom::HttpQuerier querier_;
+  InstrumentedQuerier querier_;
   prom::MetricsObserver observer_;
 };
 
@@ -54,7 +78,8 @@ bool ReadTrimmed(const std::string& path, std::string* out) {
 
 }  // namespace
 
-std::unique_ptr<MetricsPort> MakePrometheusPort(const RunOptions& o, std::string* error) {
+std::unique_ptr<MetricsPort> MakePrometheusPort(const RunOptions& o, ControllerMetrics* metrics,
+                                                std::string* error) {
   prom::HttpQuerierOptions q;
   q.bearer_token_file = o.prometheus_bearer_token_file;
   q.ca_file = o.prometheus_ca_file;
@@ -85,7 +110,7 @@ std::unique_ptr<MetricsPort> MakePrometheusPort(const RunOptions& o, std::string
   obs.default_prometheus_url = o.prometheus_url;
   obs.namespace_isolation = o.namespace_isolation;
   obs.rate_window = o.prometheus_rate_window;
-  return std::make_unique<PrometheusMetricsPort>(std::move(q), std::move(obs));
+  return std::make_unique<PrometheusMetricsPort>(std::move(q), std::move(obs), metrics);
 }
 
 }  // namespace slo::controller

@@ -13,7 +13,9 @@
 namespace slo::controller {
 
 // Builds the port from the run options (default Prometheus URL, auth, CA, timeout, namespace
-// isolation). Returns nullptr and sets *error when an option is unusable (unreadable file).
-std::unique_ptr<MetricsPort> MakePrometheusPort(const RunOptions& options, std::string* error);
+// isolation). Each query's latency and error type go to metrics (may be null). Returns nullptr
+// and sets *error when an option is unusable (unreadable file).
+std::unique_ptr<MetricsPort> MakePrometheusPort(const RunOptions& options,
+                                                ControllerMetrics* metrics, std::string* error);
 
 }  // namespace slo::controller

@@ -14,6 +14,8 @@
 
 #include "controller/k8s/client.h"
 #include "controller/k8s/config.h"
+#include "controller/nodepool/coordinator.h"
+#include "controller/nodepool/kube_node_pool_port.h"
 #include "controller/reconcile/controller_metrics.h"
 #include "controller/reconcile/decision_sink.h"
 #include "controller/reconcile/reconciler.h"
@@ -30,8 +32,7 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 double UnixNow() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // The controller's own log as JSON lines on stderr: {"ts","level","logger","msg"}.
@@ -54,7 +55,8 @@ void SetupLogging(const RunOptions& o) {
   if (o.log_format == "json") {
     logger = std::make_shared<spdlog::logger>("slo", std::make_shared<JsonStderrSink>());
   } else {
-    logger = std::make_shared<spdlog::logger>("slo", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    logger =
+        std::make_shared<spdlog::logger>("slo", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   }
   logger->set_level(spdlog::level::from_str(o.log_level));
@@ -81,7 +83,8 @@ int RunController(const RunOptions& o, const std::atomic<bool>* stop) {
   src.env = k8s::ProcessEnv();
   k8s::ConfigResult cfg = k8s::LoadConfig(src);
   if (!cfg.ok()) {
-    std::cerr << "slo-autoscaler run: cannot configure the Kubernetes client: " << cfg.error << "\n";
+    std::cerr << "slo-autoscaler run: cannot configure the Kubernetes client: " << cfg.error
+              << "\n";
     return 1;
   }
   ControllerMetrics metrics;
@@ -91,7 +94,7 @@ int RunController(const RunOptions& o, const std::atomic<bool>* stop) {
   k8s::KubeClient client(transport, k8s::ClientOptions{}, tokens);
 
   std::string err;
-  std::unique_ptr<MetricsPort> prom = MakePrometheusPort(o, &err);
+  std::unique_ptr<MetricsPort> prom = MakePrometheusPort(o, &metrics, &err);
   if (!prom) {
     std::cerr << "slo-autoscaler run: " << err << "\n";
     return 1;
@@ -113,10 +116,10 @@ int RunController(const RunOptions& o, const std::atomic<bool>* stop) {
     const double stale_after_s = std::max(60.0, 3 * o.interval_s);
     health_endpoint = HealthEndpoint::Start(
         o.health_addr,
-        [&] {
+        [&last_loop_s, stale_after_s] {
           double age = UnixNow() - last_loop_s.load();
-          return Probe{age < stale_after_s,
-                       "reconcile loop last ran " + std::to_string(static_cast<int>(age)) + "s ago"};
+          return Probe{age < stale_after_s, "reconcile loop last ran " +
+                                                std::to_string(static_cast<int>(age)) + "s ago"};
         },
         [&] {
           bool synced = cache.synced();
@@ -135,17 +138,24 @@ int RunController(const RunOptions& o, const std::atomic<bool>* stop) {
   KubeStatusPort status_port(&client);
   KubeEventPort event_port(&client);
   KubeConflictPort conflict_port(&client);
+  KubeNodePoolPort node_pool_port(&client);  // spec.nodePool (docs/readme/node-pools.md)
+  NodePoolCoordinatorOptions node_pool_options;
+  node_pool_options.dry_run = o.dry_run;
+  node_pool_options.registry = metrics.registry();
+  node_pool_options.controller_version = o.controller_version;
+  node_pool_options.controller_commit = o.controller_commit;
+  NodePoolCoordinator node_pools(&node_pool_port, &event_port, node_pool_options);
   ReconcilerOptions ropts;
   ropts.dry_run = o.dry_run;
   ropts.controller_version = o.controller_version;
   ropts.controller_commit = o.controller_commit;
   ropts.controller_instance = instance;
   Reconciler reconciler({&scale_port, &status_port, &event_port, &conflict_port, prom.get(), &sink,
-                         &metrics},
+                         &metrics, &node_pools},
                         ropts);
 
-  std::vector<std::string> sources = o.namespaces.empty() ? std::vector<std::string>{""}
-                                                          : o.namespaces;
+  std::vector<std::string> sources =
+      o.namespaces.empty() ? std::vector<std::string>{""} : o.namespaces;
   std::vector<std::unique_ptr<AutoscalerInformer>> informers;
   if (o.once) {
     cache.ExpectSources(sources);
@@ -188,6 +198,7 @@ int RunController(const RunOptions& o, const std::atomic<bool>* stop) {
   auto next_renew = SteadyClock::now();
   uint64_t seen_version = cache.spec_version();
   int exit_code = 0;
+  bool prometheus_failing = false;
   while (!stop->load()) {
     last_loop_s = UnixNow();
     auto now = SteadyClock::now();
@@ -197,8 +208,8 @@ int RunController(const RunOptions& o, const std::atomic<bool>* stop) {
     }
     bool due = now >= next_pass || cache.spec_version() != seen_version;
     if (!due) {
-      auto wake = std::min({next_pass, now + std::chrono::milliseconds(200),
-                            elector ? next_renew : next_pass});
+      auto wake = std::min(
+          {next_pass, now + std::chrono::milliseconds(200), elector ? next_renew : next_pass});
       cache.WaitForSpecChange(seen_version, wake);
       continue;
     }
@@ -221,8 +232,17 @@ int RunController(const RunOptions& o, const std::atomic<bool>* stop) {
                        result.prometheus_failed);
     int changed = 0;
     for (const auto& out : result.outcomes) changed += out.actuated;
-    spdlog::info("pass: {} autoscalers, {} scaled, {} Prometheus queries, {:.3f}s",
-                 objects.size(), changed, result.prometheus_queries, took);
+    if (result.prometheus_failed != prometheus_failing) {
+      prometheus_failing = result.prometheus_failed;
+      if (prometheus_failing) {
+        spdlog::warn("Prometheus queries are failing; holding replicas (see MetricsAvailable)");
+      } else {
+        spdlog::info("Prometheus answers again");
+      }
+    }
+    spdlog::info("pass: {} autoscalers, {} scaled, {} Prometheus queries ({:.3f}s), {:.3f}s",
+                 objects.size(), changed, result.prometheus_queries, result.observe_duration_s,
+                 took);
     if (o.once) break;
   }
   sink.Flush();

@@ -56,8 +56,8 @@ void ReadMeta(FieldChecker& c, const json& obj, ObjectMeta* meta) {
   if (name) {
     meta->name = *name;
     if (!IsDnsSubdomain(*name, 253)) {
-      c.Error("metadata.name", "must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.'), got \"" +
-                                   *name + "\"");
+      c.Error("metadata.name",
+              "must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.'), got \"" + *name + "\"");
     }
   } else if (!generated && !v->contains("name")) {
     c.Error("metadata.name", "Required value");
@@ -82,8 +82,8 @@ ParsedAutoscaler ParseAutoscalerObject(const json& object, std::string source) {
   out.source = std::move(source);
   FieldChecker c;
   if (!object.is_object()) {
-    c.Error("(root)", "the document must be a mapping (an object), not " +
-                          std::string(object.type_name()));
+    c.Error("(root)",
+            "the document must be a mapping (an object), not " + std::string(object.type_name()));
     out.errors = c.TakeErrors();
     return out;
   }
@@ -138,8 +138,8 @@ std::vector<ParsedAutoscaler> ParseAutoscalersYaml(std::string_view yaml_text,
   for (size_t i = 0; i < docs.documents.size(); ++i) {
     const YamlDocument& doc = docs.documents[i];
     if (doc.value.is_null()) continue;  // an empty document (e.g. a trailing ---)
-    ParsedAutoscaler parsed = ParseAutoscalerObject(
-        doc.value, std::string(source_name) + "#" + std::to_string(i + 1));
+    ParsedAutoscaler parsed =
+        ParseAutoscalerObject(doc.value, std::string(source_name) + "#" + std::to_string(i + 1));
     for (auto& e : parsed.errors) {
       e.line = LineOf(doc.lines, e.path);
       if (e.line == 0) e.line = doc.line;
@@ -151,19 +151,26 @@ std::vector<ParsedAutoscaler> ParseAutoscalersYaml(std::string_view yaml_text,
 
 std::string_view PresetName(MetricsPreset p) {
   switch (p) {
-    case MetricsPreset::kVllm: return "vllm";
-    case MetricsPreset::kSglang: return "sglang";
-    case MetricsPreset::kTgi: return "tgi";
-    case MetricsPreset::kCustom: return "custom";
+    case MetricsPreset::kVllm:
+      return "vllm";
+    case MetricsPreset::kSglang:
+      return "sglang";
+    case MetricsPreset::kTgi:
+      return "tgi";
+    case MetricsPreset::kCustom:
+      return "custom";
   }
   return "vllm";
 }
 
 std::string_view LatencyMetricName(policies::LatencyMetric m) {
   switch (m) {
-    case policies::LatencyMetric::kTtft: return "ttft";
-    case policies::LatencyMetric::kE2e: return "e2e";
-    case policies::LatencyMetric::kQueueWait: return "queueWait";
+    case policies::LatencyMetric::kTtft:
+      return "ttft";
+    case policies::LatencyMetric::kE2e:
+      return "e2e";
+    case policies::LatencyMetric::kQueueWait:
+      return "queueWait";
   }
   return "ttft";
 }

@@ -91,7 +91,7 @@ struct FieldError {
 };
 
 struct ParsedAutoscaler {
-  std::string source;  // "file.yaml#2" (1-based document index) or "ns/name"
+  std::string source;      // "file.yaml#2" (1-based document index) or "ns/name"
   std::string namespace_;  // metadata.namespace / metadata.name as far as they could be read
   std::string name;
   std::optional<InferenceAutoscaler> autoscaler;  // set when errors is empty

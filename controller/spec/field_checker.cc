@@ -50,7 +50,8 @@ const json* FieldChecker::Member(const json& parent, std::string_view key,
     auto it = parent.find(key);
     if (it != parent.end() && !it->is_null()) found = &*it;
   }
-  if (found == nullptr && presence == kRequired) Error(JoinPath(parent_path, key), "Required value");
+  if (found == nullptr && presence == kRequired)
+    Error(JoinPath(parent_path, key), "Required value");
   return found;
 }
 
@@ -96,11 +97,13 @@ std::optional<int64_t> FieldChecker::Int64(const json& parent, std::string_view 
                                            std::string_view parent_path, Presence presence) {
   const json* v = Member(parent, key, parent_path, presence);
   if (v == nullptr) return std::nullopt;
-  if (v->is_number_integer() ||
-      (v->is_number_unsigned() &&
-       v->get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
-    return v->get<int64_t>();
+  // is_number_integer() is also true for unsigned values; those above int64 are out of range.
+  if (v->is_number_unsigned() &&
+      v->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    Error(JoinPath(parent_path, key), "is out of range, got " + v->dump());
+    return std::nullopt;
   }
+  if (v->is_number_integer()) return v->get<int64_t>();
   Error(JoinPath(parent_path, key), "must be an integer, got " + TypeName(*v));
   return std::nullopt;
 }

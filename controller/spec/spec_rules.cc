@@ -14,8 +14,8 @@ using policies::ScalingPolicy;
 using policies::ScalingRules;
 using policies::SelectPolicy;
 
-constexpr int32_t kMaxPeriodS = 1800;   // HPA: periodSeconds <= 1800
-constexpr int32_t kMaxWindowS = 3600;   // HPA: stabilizationWindowSeconds <= 3600
+constexpr int32_t kMaxPeriodS = 1800;  // HPA: periodSeconds <= 1800
+constexpr int32_t kMaxWindowS = 3600;  // HPA: stabilizationWindowSeconds <= 3600
 
 bool IsDottedPath(std::string_view s) {
   bool segment_start = true;
@@ -36,11 +36,10 @@ bool IsDottedPath(std::string_view s) {
 
 ObjectRef ReadRef(FieldChecker& c, const json& parent, std::string_view path, bool with_namespace) {
   ObjectRef ref;
-  const json* v = with_namespace
-                      ? c.Object(parent, "scaleTargetRef", path, kRequired,
-                                 {"apiVersion", "kind", "name", "namespace"})
-                      : c.Object(parent, "scaleTargetRef", path, kRequired,
-                                 {"apiVersion", "kind", "name"});
+  const json* v = with_namespace ? c.Object(parent, "scaleTargetRef", path, kRequired,
+                                            {"apiVersion", "kind", "name", "namespace"})
+                                 : c.Object(parent, "scaleTargetRef", path, kRequired,
+                                            {"apiVersion", "kind", "name"});
   if (v == nullptr) return ref;
   std::string p = JoinPath(path, "scaleTargetRef");
   ref.api_version = c.String(*v, "apiVersion", p, kOptional).value_or("");
@@ -53,9 +52,9 @@ ObjectRef ReadRef(FieldChecker& c, const json& parent, std::string_view path, bo
 // Sets *threshold_ok when a valid latencyThresholdSeconds was read.
 void ReadSlo(FieldChecker& c, const json& spec, policies::SloSpec* slo,
              std::optional<LatencyMetric>* metric, bool* threshold_ok) {
-  const json* v = c.Object(spec, "slo", "spec", kRequired,
-                           {"latencyThresholdSeconds", "latencyPercentile", "targetUtilization",
-                            "latencyMetric"});
+  const json* v = c.Object(
+      spec, "slo", "spec", kRequired,
+      {"latencyThresholdSeconds", "latencyPercentile", "targetUtilization", "latencyMetric"});
   if (v == nullptr) return;
   const std::string p = "spec.slo";
   if (auto t = c.Number(*v, "latencyThresholdSeconds", p, kRequired, Bounds::Above(0))) {
@@ -69,7 +68,7 @@ void ReadSlo(FieldChecker& c, const json& spec, policies::SloSpec* slo,
     slo->target_utilization = *u;
   }
   if (auto m = c.Enum(*v, "latencyMetric", p, kOptional, {"ttft", "e2e", "queueWait"})) {
-    *metric = *m == "ttft" ? LatencyMetric::kTtft
+    *metric = *m == "ttft"  ? LatencyMetric::kTtft
               : *m == "e2e" ? LatencyMetric::kE2e
                             : LatencyMetric::kQueueWait;
   }
@@ -137,9 +136,9 @@ void ReadMetrics(FieldChecker& c, const json& spec, MetricsSpec* m, double* max_
       }
     }
   }
-  if (const json* q = c.Object(*v, "queries", p, kOptional,
-                               {"arrivalRate", "queueDepth", "inFlight", "serviceTime",
-                                "latency"})) {
+  if (const json* q =
+          c.Object(*v, "queries", p, kOptional,
+                   {"arrivalRate", "queueDepth", "inFlight", "serviceTime", "latency"})) {
     for (const auto& [k, val] : q->items()) {
       if (auto s = c.String(*q, k, p + ".queries", kOptional, true)) m->queries[k] = *s;
     }
@@ -196,7 +195,8 @@ void ReadRules(FieldChecker& c, const json& behavior, std::string_view key,
 }
 
 void ReadBehavior(FieldChecker& c, const json& spec, policies::Behavior* b) {
-  const json* v = c.Object(spec, "behavior", "spec", kOptional, {"scaleUp", "scaleDown", "tolerance"});
+  const json* v =
+      c.Object(spec, "behavior", "spec", kOptional, {"scaleUp", "scaleDown", "tolerance"});
   if (v == nullptr) return;
   const std::string p = "spec.behavior";
   ReadRules(c, *v, "scaleUp", p, &b->scale_up);
@@ -207,9 +207,9 @@ void ReadBehavior(FieldChecker& c, const json& spec, policies::Behavior* b) {
 // Sets *max_nodes_ok when a valid maxNodes was read.
 void ReadNodePool(FieldChecker& c, const json& spec, std::optional<NodePoolSpec>* out,
                   bool* max_nodes_ok) {
-  const json* v = c.Object(spec, "nodePool", "spec", kOptional,
-                           {"scaleTargetRef", "replicasPath", "gpusPerReplica", "gpusPerNode",
-                            "minNodes", "maxNodes"});
+  const json* v = c.Object(
+      spec, "nodePool", "spec", kOptional,
+      {"scaleTargetRef", "replicasPath", "gpusPerReplica", "gpusPerNode", "minNodes", "maxNodes"});
   if (v == nullptr) return;
   const std::string p = "spec.nodePool";
   NodePoolSpec pool;
@@ -223,7 +223,8 @@ void ReadNodePool(FieldChecker& c, const json& spec, std::optional<NodePoolSpec>
     }
   }
   auto& s = pool.sizing;
-  if (auto g = c.Int32(*v, "gpusPerReplica", p, kOptional, Bounds::AtLeast(1))) s.gpus_per_replica = *g;
+  if (auto g = c.Int32(*v, "gpusPerReplica", p, kOptional, Bounds::AtLeast(1)))
+    s.gpus_per_replica = *g;
   if (auto g = c.Int32(*v, "gpusPerNode", p, kOptional, Bounds::AtLeast(1))) s.gpus_per_node = *g;
   if (auto n = c.Int32(*v, "minNodes", p, kOptional, Bounds::AtLeast(0))) s.min_nodes = *n;
   if (auto n = c.Int32(*v, "maxNodes", p, kRequired, Bounds::AtLeast(1))) {
@@ -245,9 +246,8 @@ struct ReadOk {
 void CheckCrossField(FieldChecker& c, const InferenceAutoscaler& a, const ReadOk& ok) {
   const auto& cfg = a.config;
   if (ok.max_replicas && cfg.min_replicas > cfg.max_replicas) {
-    c.Error("spec.minReplicas", "must be <= spec.maxReplicas (" +
-                                    std::to_string(cfg.max_replicas) + "), got " +
-                                    std::to_string(cfg.min_replicas));
+    c.Error("spec.minReplicas", "must be <= spec.maxReplicas (" + std::to_string(cfg.max_replicas) +
+                                    "), got " + std::to_string(cfg.min_replicas));
   }
   // The wait budget is the threshold minus the part of the service inside the metric.
   if (cfg.capacity.service_time_s && ok.threshold) {
@@ -294,10 +294,10 @@ void CheckCrossField(FieldChecker& c, const InferenceAutoscaler& a, const ReadOk
       int64_t per_node = n.gpus_per_node / n.gpus_per_replica;
       int64_t capacity = per_node * n.max_nodes;
       if (capacity < cfg.min_replicas) {
-        c.Error("spec.nodePool.maxNodes",
-                std::to_string(n.max_nodes) + " node(s) host at most " + std::to_string(capacity) +
-                    " replica(s), fewer than spec.minReplicas (" +
-                    std::to_string(cfg.min_replicas) + ")");
+        c.Error("spec.nodePool.maxNodes", std::to_string(n.max_nodes) + " node(s) host at most " +
+                                              std::to_string(capacity) +
+                                              " replica(s), fewer than spec.minReplicas (" +
+                                              std::to_string(cfg.min_replicas) + ")");
       }
     }
   }
@@ -318,8 +318,8 @@ bool IsPrometheusLabelName(std::string_view s) {
 
 void ValidateSpec(FieldChecker& c, const json& spec, InferenceAutoscaler* a) {
   if (!c.CheckObject(spec, "spec",
-                     {"scaleTargetRef", "minReplicas", "maxReplicas", "slo", "capacity",
-                      "metrics", "behavior", "nodePool", "dryRun"})) {
+                     {"scaleTargetRef", "minReplicas", "maxReplicas", "slo", "capacity", "metrics",
+                      "behavior", "nodePool", "dryRun"})) {
     return;
   }
   ReadOk ok;
@@ -336,9 +336,8 @@ void ValidateSpec(FieldChecker& c, const json& spec, InferenceAutoscaler* a) {
   ReadSlo(c, spec, &cfg.slo, &metric, &ok.threshold);
   ReadCapacity(c, spec, &cfg.capacity);
   ReadMetrics(c, spec, &a->metrics, &cfg.max_sample_age_s, &cfg.consistency_tolerance);
-  cfg.slo.latency_metric = metric.value_or(a->metrics.preset == MetricsPreset::kCustom
-                                               ? LatencyMetric::kE2e
-                                               : LatencyMetric::kTtft);
+  cfg.slo.latency_metric = metric.value_or(
+      a->metrics.preset == MetricsPreset::kCustom ? LatencyMetric::kE2e : LatencyMetric::kTtft);
   ReadBehavior(c, spec, &cfg.behavior);
   ReadNodePool(c, spec, &a->node_pool, &ok.max_nodes);
   if (a->node_pool) cfg.node_pool = a->node_pool->sizing;

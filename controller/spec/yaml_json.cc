@@ -147,8 +147,8 @@ class Converter {
         json arr = json::array();
         size_t i = 0;
         for (const auto& item : node) {
-          arr.push_back(Convert(item, path + "[" + std::to_string(i++) + "]",
-                                item.Mark().line + 1, depth + 1));
+          arr.push_back(Convert(item, path + "[" + std::to_string(i++) + "]", item.Mark().line + 1,
+                                depth + 1));
         }
         return arr;
       }

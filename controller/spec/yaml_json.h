@@ -18,18 +18,17 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace slo::controller {
 
 struct YamlDocument {
-  nlohmann::json value;               // null for an empty document
-  int line = 0;                       // 1-based line where the document starts
-  std::map<std::string, int> lines;   // field path -> 1-based line of its value
+  nlohmann::json value;              // null for an empty document
+  int line = 0;                      // 1-based line where the document starts
+  std::map<std::string, int> lines;  // field path -> 1-based line of its value
 };
 
 struct YamlDocuments {

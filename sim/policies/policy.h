@@ -47,7 +47,7 @@ class SimPolicy {
   // The fleet starts with `replicas` ready at t_s as if the policy had been running and asking
   // for them: policies with HPA behavior record that recommendation so their scale-down window
   // does not collapse the warm fleet on the first decision.
-  virtual void Warm(int32_t replicas, double t_s) {}
+  virtual void Warm(int32_t /*replicas*/, double /*t_s*/) {}
   // Whether the first decision waits for a full rate window of scraped data.
   virtual bool NeedsWarmWindow() const { return true; }
 };

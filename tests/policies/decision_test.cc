@@ -1,10 +1,10 @@
 // Tests for policies/decision.h: the closed reason set round-trips through its names.
 #include "policies/decision.h"
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace slo::policies {
 namespace {

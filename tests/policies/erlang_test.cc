@@ -2,11 +2,11 @@
 // stability against an independent log-space computation, and the tail-latency sizing search.
 #include "policies/erlang.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace slo::policies {
 namespace {
@@ -49,12 +49,9 @@ TEST(ErlangTest, ErlangBAgreesWithLogSpaceReferenceOnBothEvaluationPaths) {
     double load;
   };
   const Case cases[] = {
-      {"SmallForwardRecursion", 50, 40.0},
-      {"ForwardJustBelowTheSwitch", 256, 200.0},
-      {"FromTopBelowSaturation", 3000, 2000.0},
-      {"FromTopNearSaturation", 3000, 2999.5},
-      {"FromTopOverloaded", 100'000, 120'000.0},
-      {"FromTopJustAboveTheSwitch", 257, 200.0},
+      {"SmallForwardRecursion", 50, 40.0},       {"ForwardJustBelowTheSwitch", 256, 200.0},
+      {"FromTopBelowSaturation", 3000, 2000.0},  {"FromTopNearSaturation", 3000, 2999.5},
+      {"FromTopOverloaded", 100'000, 120'000.0}, {"FromTopJustAboveTheSwitch", 257, 200.0},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);

@@ -1,10 +1,10 @@
 // Tests for policies/inputs.h: fallbacks, rejection of bad numbers, the wait budget.
 #include "policies/inputs.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
-
-#include <gtest/gtest.h>
 
 namespace slo::policies {
 namespace {

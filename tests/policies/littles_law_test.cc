@@ -2,11 +2,11 @@
 // consistency check.
 #include "policies/littles_law.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace slo::policies {
 namespace {

@@ -1,9 +1,9 @@
 // Tests for policies/node_pool.h: nodes per contributor, shared pools, capped capacity.
 #include "policies/node_pool.h"
 
-#include <vector>
-
 #include <gtest/gtest.h>
+
+#include <vector>
 
 namespace slo::policies {
 namespace {
@@ -17,11 +17,11 @@ TEST(NodePoolTest, NodesForOneContributor) {
     int64_t want;
   };
   const Case cases[] = {
-      {"OneGpuReplicasPackEight", 9, 1, 8, 2},       // ceil(9/8)
-      {"TwoGpuReplicas", 6, 2, 8, 2},                 // ceil(12/8)
+      {"OneGpuReplicasPackEight", 9, 1, 8, 2},  // ceil(9/8)
+      {"TwoGpuReplicas", 6, 2, 8, 2},           // ceil(12/8)
       {"FullNodeReplicas", 3, 8, 8, 3},
-      {"SpanningReplicasTakeWholeNodes", 3, 16, 8, 6},  // 3 × ceil(16/8)
-      {"SpanningRoundsUpPerReplica", 2, 12, 8, 4},      // 2 × ceil(12/8), not ceil(24/8) = 3
+      {"SpanningReplicasTakeWholeNodes", 3, 16, 8, 6},      // 3 × ceil(16/8)
+      {"SpanningRoundsUpPerReplica", 2, 12, 8, 4},          // 2 × ceil(12/8), not ceil(24/8) = 3
       {"NonDividingSizeDoesNotSplitReplicas", 8, 3, 8, 4},  // 2 per node, not ceil(24/8) = 3
       {"ZeroReplicas", 0, 1, 8, 0},
       {"InvalidSizes", 4, 0, 8, 0},

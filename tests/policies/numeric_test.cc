@@ -1,9 +1,9 @@
 // Tests for policies/numeric.h.
 #include "policies/numeric.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace slo::policies {
 namespace {
@@ -15,10 +15,13 @@ TEST(NumericTest, CeilReplicasRoundsUpForgivingNoise) {
     int32_t want;
   };
   const Case cases[] = {
-      {"Fraction", 1.22, 2},           {"ExactInteger", 3.0, 3},
+      {"Fraction", 1.22, 2},
+      {"ExactInteger", 3.0, 3},
       {"NoiseAboveInteger", 1.0000000000000002, 1},
-      {"Zero", 0.0, 0},                {"Negative", -4.0, 0},
-      {"NaN", std::nan(""), 0},        {"Huge", 1e300, kReplicaCeiling},
+      {"Zero", 0.0, 0},
+      {"Negative", -4.0, 0},
+      {"NaN", std::nan(""), 0},
+      {"Huge", 1e300, kReplicaCeiling},
       {"Infinity", INFINITY, kReplicaCeiling},
   };
   for (const auto& c : cases) {

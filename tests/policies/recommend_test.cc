@@ -2,12 +2,12 @@
 // limits, overload, node pool and properties over a grid of inputs.
 #include "policies/recommend.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "policies/erlang.h"
 
@@ -174,26 +174,66 @@ TEST(DecideTest, ReasonsOnTheNormalPath) {
   const Case cases[] = {
       {"SteadyWhenEqual", cfg, Obs(80, 1.1, 8), {}, Reason::kSteady, 8, Limit::kTolerance},
       // 110 × 1.1 = 121 busy slots / 11.2 -> 11 at current 10: exactly the 10% tolerance.
-      {"WithinToleranceHolds", cfg, Obs(110, 1.1, 10), {}, Reason::kWithinTolerance, 10,
+      {"WithinToleranceHolds",
+       cfg,
+       Obs(110, 1.1, 10),
+       {},
+       Reason::kWithinTolerance,
+       10,
        Limit::kTolerance},
-      {"ScaleUpLimitedByPodsPolicy", slow_up, Obs(80, 1.1, 4), {}, Reason::kScaleUpLimited, 5,
+      {"ScaleUpLimitedByPodsPolicy",
+       slow_up,
+       Obs(80, 1.1, 4),
+       {},
+       Reason::kScaleUpLimited,
+       5,
        Limit::kScaleUpRate},
-      {"ScaleUpDisabledHolds", up_disabled, Obs(80, 1.1, 4), {}, Reason::kScaleUpDisabled, 4,
+      {"ScaleUpDisabledHolds",
+       up_disabled,
+       Obs(80, 1.1, 4),
+       {},
+       Reason::kScaleUpDisabled,
+       4,
        Limit::kScaleUpDisabled},
       {"ScaleUpStabilizedByWindow", up_window, Obs(80, 1.1, 4), low_recent,
        Reason::kScaleUpStabilized, 5, Limit::kScaleUpStabilization},
       {"ScaleDownStabilizedByWindow", cfg, Obs(40, 1.1, 6), high_recent,
        Reason::kScaleDownStabilized, 6, Limit::kScaleDownStabilization},
-      {"ScaleDownWhenWindowEmpty", cfg, Obs(40, 1.1, 6), {}, Reason::kScaleDown, 4,
+      {"ScaleDownWhenWindowEmpty",
+       cfg,
+       Obs(40, 1.1, 6),
+       {},
+       Reason::kScaleDown,
+       4,
        Limit::kTolerance},
-      {"AtMaxReplicas", cfg, Obs(400, 1.1, 16), {}, Reason::kAtMaxReplicas, 20,
+      {"AtMaxReplicas",
+       cfg,
+       Obs(400, 1.1, 16),
+       {},
+       Reason::kAtMaxReplicas,
+       20,
        Limit::kMaxReplicas},
-      {"AtMinReplicasOnZeroLoad", cfg, Obs(0, 1.1, 3), {}, Reason::kAtMinReplicas, 1,
+      {"AtMinReplicasOnZeroLoad",
+       cfg,
+       Obs(0, 1.1, 3),
+       {},
+       Reason::kAtMinReplicas,
+       1,
        Limit::kMinReplicas},
       {"NodePoolLimited", cfg, pool, {}, Reason::kNodePoolLimited, 6, Limit::kNodeCapacity},
-      {"CurrentAboveMaxScalesDown", cfg, Obs(1, 1.1, 25), {}, Reason::kAtMaxReplicas, 20,
+      {"CurrentAboveMaxScalesDown",
+       cfg,
+       Obs(1, 1.1, 25),
+       {},
+       Reason::kAtMaxReplicas,
+       20,
        Limit::kMaxReplicas},
-      {"CurrentBelowMinScalesUp", cfg, Obs(1, 1.1, 0), {}, Reason::kAtMinReplicas, 1,
+      {"CurrentBelowMinScalesUp",
+       cfg,
+       Obs(1, 1.1, 0),
+       {},
+       Reason::kAtMinReplicas,
+       1,
        Limit::kMinReplicas},
   };
   for (auto c : cases) {

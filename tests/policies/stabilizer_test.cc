@@ -4,10 +4,10 @@
 // worked by hand from the rules in horizontal.go.
 #include "policies/stabilizer.h"
 
+#include <gtest/gtest.h>
+
 #include <optional>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace slo::policies {
 namespace {
@@ -20,9 +20,7 @@ ScalingRules Rules(std::vector<ScalingPolicy> policies, SelectPolicy select = Se
 }
 
 ScalingPolicy Pods(int32_t v, int32_t period = 60) { return {PolicyType::kPods, v, period}; }
-ScalingPolicy Percent(int32_t v, int32_t period = 60) {
-  return {PolicyType::kPercent, v, period};
-}
+ScalingPolicy Percent(int32_t v, int32_t period = 60) { return {PolicyType::kPercent, v, period}; }
 
 // The HPA tests' generateScalingRules(pods, podsPeriod, percent, percentPeriod, window): a
 // policy per non-zero value, selectPolicy Max.
@@ -45,8 +43,9 @@ std::vector<ScaleEvent> Uniform(std::vector<int32_t> deltas, double period_s) {
   return out;
 }
 
-// Mirrors kubernetes horizontal_test.go TestScalingWithRules (convertDesiredReplicasWithBehaviorRate),
-// case names and numbers as there; nullopt rules = the HPA defaults.
+// Mirrors kubernetes horizontal_test.go TestScalingWithRules
+// (convertDesiredReplicasWithBehaviorRate), case names and numbers as there; nullopt rules = the
+// HPA defaults.
 TEST(StabilizerTest, HpaTestScalingWithRules) {
   struct Case {
     const char* name;
@@ -62,6 +61,7 @@ TEST(StabilizerTest, HpaTestScalingWithRules) {
     RateOutcome want_outcome;
   };
   using R = RateOutcome;
+  // clang-format off
   const Case cases[] = {
       {"prenormalized desired replicas within range", {}, {}, 3, 8, {}, {}, 5, 7, 7,
        R::kWithinRange},
@@ -72,8 +72,8 @@ TEST(StabilizerTest, HpaTestScalingWithRules) {
        1000, 10, R::kTooMany},
       {"desired replica count is more than the maximum replica count", {}, {}, 100, 150, {}, {},
        100, 1000, 150, R::kTooMany},
-      {"scaleUpLimit is the limit because scaleUpLimit < maxReplicas with user policies", {}, {},
-       1, 2000, GenRules(0, 0, 1, 60, 0), {}, 3, 1000, 4, R::kScaleUpLimit},
+      {"scaleUpLimit is the limit because scaleUpLimit < maxReplicas with user policies", {}, {}, 1,
+       2000, GenRules(0, 0, 1, 60, 0), {}, 3, 1000, 4, R::kScaleUpLimit},
       {"scaleUp with default behavior", {}, {}, 1, 1000, {}, {}, 10, 50, 20, R::kScaleUpLimit},
       {"scaleUp with pods policy larger than percent policy", {}, {}, 1, 1000,
        GenRules(100, 60, 100, 60, 0), {}, 10, 500, 110, R::kScaleUpLimit},
@@ -83,22 +83,22 @@ TEST(StabilizerTest, HpaTestScalingWithRules) {
        GenRules(100, 60, 0, 0, 0), {}, 10, 50, 50, R::kWithinRange},
       {"scaleUp with spec MaxReplicas limitation with large percent policy", {}, {}, 1, 1000,
        GenRules(10000, 60, 0, 0, 0), {}, 10, 50, 50, R::kWithinRange},
-      {"scaleUp with pod policy limitation", {}, {}, 1, 1000, GenRules(30, 60, 0, 0, 0), {}, 10,
-       50, 40, R::kScaleUpLimit},
+      {"scaleUp with pod policy limitation", {}, {}, 1, 1000, GenRules(30, 60, 0, 0, 0), {}, 10, 50,
+       40, R::kScaleUpLimit},
       {"scaleUp with percent policy limitation", {}, {}, 1, 1000, GenRules(0, 0, 200, 60, 0), {},
        10, 50, 30, R::kScaleUpLimit},
       {"scaleDown with percent policy larger than pod policy", {}, {}, 1, 1000, {},
        GenRules(20, 60, 1, 60, 300), 100, 2, 80, R::kScaleDownLimit},
       {"scaleDown with pod policy larger than percent policy", {}, {}, 1, 1000, {},
        GenRules(2, 60, 1, 60, 300), 100, 2, 98, R::kScaleDownLimit},
-      {"scaleDown with spec MinReplicas=nil limitation with large pod policy", {}, {}, 1, 1000,
-       {}, GenRules(100, 60, 0, 0, 300), 10, 0, 1, R::kTooFew},
-      {"scaleDown with spec MinReplicas limitation with large percent policy", {}, {}, 5, 1000,
-       {}, GenRules(0, 0, 100, 60, 300), 10, 2, 5, R::kTooFew},
-      {"scaleDown with pod policy limitation", {}, {}, 1, 1000, {}, GenRules(5, 60, 0, 0, 300),
-       10, 2, 5, R::kScaleDownLimit},
-      {"scaleDown with percent policy limitation", {}, {}, 1, 1000, {},
-       GenRules(0, 0, 50, 60, 300), 10, 5, 5, R::kWithinRange},
+      {"scaleDown with spec MinReplicas=nil limitation with large pod policy", {}, {}, 1, 1000, {},
+       GenRules(100, 60, 0, 0, 300), 10, 0, 1, R::kTooFew},
+      {"scaleDown with spec MinReplicas limitation with large percent policy", {}, {}, 5, 1000, {},
+       GenRules(0, 0, 100, 60, 300), 10, 2, 5, R::kTooFew},
+      {"scaleDown with pod policy limitation", {}, {}, 1, 1000, {}, GenRules(5, 60, 0, 0, 300), 10,
+       2, 5, R::kScaleDownLimit},
+      {"scaleDown with percent policy limitation", {}, {}, 1, 1000, {}, GenRules(0, 0, 50, 60, 300),
+       10, 5, 5, R::kWithinRange},
       {"scaleUp with spec MaxReplicas limitation with large pod policy and events",
        Uniform({1, 5, 9}, 120), {}, 1, 200, GenRules(300, 60, 0, 0, 0), {}, 100, 500, 200,
        R::kTooMany},
@@ -109,38 +109,35 @@ TEST(StabilizerTest, HpaTestScalingWithRules) {
        "scale up events",
        Uniform({1, 5, 9}, 120), {}, 1, 1000, GenRules(5, 120, 0, 0, 0), {}, 100, 500, 100,
        R::kScaleUpLimit},
-      {"scaleUp with pod policy and previous scale up events", Uniform({1, 5, 9}, 120), {}, 1,
-       1000, GenRules(150, 120, 0, 0, 0), {}, 100, 500, 235, R::kScaleUpLimit},
+      {"scaleUp with pod policy and previous scale up events", Uniform({1, 5, 9}, 120), {}, 1, 1000,
+       GenRules(150, 120, 0, 0, 0), {}, 100, 500, 235, R::kScaleUpLimit},
       {"scaleUp with percent policy and previous scale up events", Uniform({1, 5, 9}, 120), {}, 1,
        1000, GenRules(0, 0, 200, 120, 0), {}, 100, 500, 255, R::kScaleUpLimit},
       {"scaleUp with percent policy and previous scale up and down events", Uniform({4}, 120),
-       Uniform({2}, 120), 1, 1000, GenRules(0, 0, 300, 300, 0), {}, 6, 24, 16,
-       R::kScaleUpLimit},
-      {"scaleDown with default policy and previous events", {}, Uniform({1, 5, 9}, 120), 1,
-       1000, {}, {}, 10, 5, 5, R::kWithinRange},
+       Uniform({2}, 120), 1, 1000, GenRules(0, 0, 300, 300, 0), {}, 6, 24, 16, R::kScaleUpLimit},
+      {"scaleDown with default policy and previous events", {}, Uniform({1, 5, 9}, 120), 1, 1000,
+       {}, {}, 10, 5, 5, R::kWithinRange},
       {"scaleDown with spec MinReplicas=nil limitation with large pod policy and previous events",
        {}, Uniform({1, 5, 9}, 120), 1, 1000, {}, GenRules(115, 120, 0, 0, 300), 100, 0, 1,
        R::kTooFew},
       {"scaleDown with spec MinReplicas limitation with large pod policy and previous events", {},
-       Uniform({1, 5, 9}, 120), 5, 1000, {}, GenRules(130, 120, 0, 0, 300), 100, 0, 5,
-       R::kTooFew},
+       Uniform({1, 5, 9}, 120), 5, 1000, {}, GenRules(130, 120, 0, 0, 300), 100, 0, 5, R::kTooFew},
       {"scaleDown with spec MinReplicas limitation with large percent policy and previous "
        "events",
        {}, Uniform({1, 5, 9}, 120), 5, 1000, {}, GenRules(0, 0, 100, 120, 300), 100, 2, 5,
        R::kTooFew},
-      {"scaleDown with pod policy limitation and previous events", {}, Uniform({1, 5, 9}, 120),
-       1, 1000, {}, GenRules(5, 120, 0, 0, 300), 100, 2, 100, R::kScaleDownLimit},
+      {"scaleDown with pod policy limitation and previous events", {}, Uniform({1, 5, 9}, 120), 1,
+       1000, {}, GenRules(5, 120, 0, 0, 300), 100, 2, 100, R::kScaleDownLimit},
       {"scaleDown with percent policy and previous scale up and down events", Uniform({2}, 120),
-       Uniform({4}, 120), 1, 1000, {}, GenRules(0, 0, 50, 180, 0), 10, 1, 6,
-       R::kScaleDownLimit},
+       Uniform({4}, 120), 1, 1000, {}, GenRules(0, 0, 50, 180, 0), 10, 1, 6, R::kScaleDownLimit},
       {"scaleDown with previous events preventing further scale down", {},
        Uniform({10, 10, 10}, 120), 1, 1000, {}, GenRules(0, 0, 10, 120, 300), 100, 0, 100,
        R::kScaleDownLimit},
       {"scaleDown with with previous events still allowing more scale down", {},
        Uniform({10, 10, 10}, 120), 1, 1000, {}, GenRules(0, 0, 1000, 120, 300), 10, 5, 5,
        R::kWithinRange},
-      {"check 'outdated' flag for events for one behavior for up", Uniform({8, 12, 9, 11}, 120),
-       {}, 1, 1000, GenRules(1000, 60, 0, 0, 0), {}, 100, 200, 200, R::kWithinRange},
+      {"check 'outdated' flag for events for one behavior for up", Uniform({8, 12, 9, 11}, 120), {},
+       1, 1000, GenRules(1000, 60, 0, 0, 0), {}, 100, 200, 200, R::kWithinRange},
       {"check that events were not marked 'outdated' for two different policies in the "
        "behavior for up",
        Uniform({8, 12, 9, 11}, 120), {}, 1, 1000, GenRules(1000, 120, 100, 60, 0), {}, 100, 200,
@@ -149,6 +146,7 @@ TEST(StabilizerTest, HpaTestScalingWithRules) {
        Uniform({8, 12, 9, 11}, 120), 1, 1000, {}, GenRules(1000, 60, 0, 0, 300), 100, 5, 5,
        R::kWithinRange},
   };
+  // clang-format on
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     Behavior b;
@@ -175,6 +173,7 @@ TEST(StabilizerTest, HpaTestNormalizeDesiredReplicasWithBehavior) {
     int32_t up_window;
     int32_t down_window;
   };
+  // clang-format off
   const Case cases[] = {
       {"empty recommendations for scaling down", {}, 100, 5, 5, 0, 0},
       {"simple scale down stabilization", {{kNow - 120, 4}, {kNow - 60, 5}}, 100, 3, 5, 0, 180},
@@ -182,6 +181,7 @@ TEST(StabilizerTest, HpaTestNormalizeDesiredReplicasWithBehavior) {
       {"no scale down stabilization", {{kNow - 120, 1}, {kNow - 60, 2}}, 100, 3, 3, 300, 0},
       {"no scale up stabilization", {{kNow - 120, 4}, {kNow - 60, 5}}, 1, 3, 3, 0, 300},
   };
+  // clang-format on
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     Behavior b;
@@ -212,11 +212,12 @@ TEST(StabilizerTest, HandWorkedScalingWithRules) {
   };
   const ScalingRules kDefUp = Behavior::DefaultScaleUp();
   const ScalingRules kDefDown = Behavior::DefaultScaleDown();
+  // clang-format off
   const Case cases[] = {
       {"ScaleUpWithDefaultBehavior", kDefUp, kDefDown, 1, 1000, {}, {}, 10, 50, 20,
        RateOutcome::kScaleUpLimit},
-      {"ScaleUpDefaultBehaviorFourPodsFromSmallCount", kDefUp, kDefDown, 1, 1000, {}, {}, 1, 50,
-       5, RateOutcome::kScaleUpLimit},
+      {"ScaleUpDefaultBehaviorFourPodsFromSmallCount", kDefUp, kDefDown, 1, 1000, {}, {}, 1, 50, 5,
+       RateOutcome::kScaleUpLimit},
       {"ScaleUpWithPodsPolicy", Rules({Pods(4)}), kDefDown, 1, 1000, {}, {}, 3, 50, 7,
        RateOutcome::kScaleUpLimit},
       {"ScaleUpWithPercentPolicy", Rules({Percent(100)}), kDefDown, 1, 1000, {}, {}, 3, 50, 6,
@@ -230,43 +231,44 @@ TEST(StabilizerTest, HandWorkedScalingWithRules) {
        RateOutcome::kScaleUpLimit},
       {"ScaleUpPercentRoundsUp", Rules({Percent(10)}), kDefDown, 1, 1000, {}, {}, 3, 50, 4,
        RateOutcome::kScaleUpLimit},
-      {"ScaleUpWithSpecMaxReplicasLimitation", Rules({Pods(100)}), kDefDown, 1, 5, {}, {}, 3, 50,
-       5, RateOutcome::kTooMany},
+      {"ScaleUpWithSpecMaxReplicasLimitation", Rules({Pods(100)}), kDefDown, 1, 5, {}, {}, 3, 50, 5,
+       RateOutcome::kTooMany},
       {"ScaleUpWithinLimitsIsUnchanged", Rules({Pods(4)}), kDefDown, 1, 1000, {}, {}, 3, 6, 6,
        RateOutcome::kWithinRange},
-      {"ScaleUpEventsInPeriodReduceTheLimit", Rules({Pods(4)}), kDefDown, 1, 1000,
-       {{kNow - 30, 3}}, {}, 10, 20, 11, RateOutcome::kScaleUpLimit},
-      {"ScaleUpEventsOlderThanPeriodIgnored", Rules({Pods(4)}), kDefDown, 1, 1000,
-       {{kNow - 61, 3}}, {}, 10, 20, 14, RateOutcome::kScaleUpLimit},
+      {"ScaleUpEventsInPeriodReduceTheLimit", Rules({Pods(4)}), kDefDown, 1, 1000, {{kNow - 30, 3}},
+       {}, 10, 20, 11, RateOutcome::kScaleUpLimit},
+      {"ScaleUpEventsOlderThanPeriodIgnored", Rules({Pods(4)}), kDefDown, 1, 1000, {{kNow - 61, 3}},
+       {}, 10, 20, 14, RateOutcome::kScaleUpLimit},
       {"ScaleUpAfterScaleDownInPeriodStartsHigher", Rules({Pods(4)}), kDefDown, 1, 1000, {},
        {{kNow - 10, 2}}, 10, 20, 16, RateOutcome::kScaleUpLimit},
       {"ScaleUpLimitBelowCurrentPinnedToCurrent", Rules({Pods(2)}), kDefDown, 1, 1000,
        {{kNow - 5, 8}}, {}, 10, 20, 10, RateOutcome::kScaleUpLimit},
       {"ScaleUpPercentUsesPeriodStartReplicas", Rules({Percent(100)}), kDefDown, 1, 1000,
        {{kNow - 20, 2}, {kNow - 40, 1}}, {}, 10, 40, 14, RateOutcome::kScaleUpLimit},
-      {"ScaleUpDisabled", Rules({Pods(4)}, SelectPolicy::kDisabled), kDefDown, 1, 1000, {}, {},
-       5, 9, 5, RateOutcome::kScaleUpLimit},
+      {"ScaleUpDisabled", Rules({Pods(4)}, SelectPolicy::kDisabled), kDefDown, 1, 1000, {}, {}, 5,
+       9, 5, RateOutcome::kScaleUpLimit},
       {"ScaleDownWithDefaultBehavior", kDefUp, kDefDown, 1, 1000, {}, {}, 10, 2, 2,
        RateOutcome::kWithinRange},
       {"ScaleDownWithPodsPolicy", kDefUp, Rules({Pods(1)}), 1, 1000, {}, {}, 10, 2, 9,
        RateOutcome::kScaleDownLimit},
       {"ScaleDownPercentTruncates", kDefUp, Rules({Percent(30)}), 1, 1000, {}, {}, 9, 2, 6,
        RateOutcome::kScaleDownLimit},
-      {"ScaleDownMaxSelectPicksLargestChange", kDefUp, Rules({Pods(1), Percent(50)}), 1, 1000,
-       {}, {}, 10, 2, 5, RateOutcome::kScaleDownLimit},
+      {"ScaleDownMaxSelectPicksLargestChange", kDefUp, Rules({Pods(1), Percent(50)}), 1, 1000, {},
+       {}, 10, 2, 5, RateOutcome::kScaleDownLimit},
       {"ScaleDownMinSelectPicksSmallestChange", kDefUp,
        Rules({Pods(1), Percent(50)}, SelectPolicy::kMin), 1, 1000, {}, {}, 10, 2, 9,
        RateOutcome::kScaleDownLimit},
-      {"ScaleDownWithMinReplicasLimitation", kDefUp, Rules({Percent(100)}), 5, 1000, {}, {}, 10,
-       2, 5, RateOutcome::kTooFew},
+      {"ScaleDownWithMinReplicasLimitation", kDefUp, Rules({Percent(100)}), 5, 1000, {}, {}, 10, 2,
+       5, RateOutcome::kTooFew},
       {"ScaleDownEventsInPeriodReduceTheLimit", kDefUp, Rules({Pods(2)}), 1, 1000, {},
        {{kNow - 30, 2}}, 8, 2, 8, RateOutcome::kScaleDownLimit},
       {"ScaleDownAfterScaleUpInPeriodStartsLower", kDefUp, Rules({Percent(50)}), 1, 1000,
        {{kNow - 30, 5}}, {}, 10, 3, 3, RateOutcome::kWithinRange},
-      {"ScaleDownDisabled", kDefUp, Rules({Pods(4)}, SelectPolicy::kDisabled), 1, 1000, {}, {},
-       8, 2, 8, RateOutcome::kScaleDownLimit},
+      {"ScaleDownDisabled", kDefUp, Rules({Pods(4)}, SelectPolicy::kDisabled), 1, 1000, {}, {}, 8,
+       2, 8, RateOutcome::kScaleDownLimit},
       {"NoChangeNoLimit", kDefUp, kDefDown, 1, 1000, {}, {}, 7, 7, 7, RateOutcome::kWithinRange},
   };
+  // clang-format on
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     Behavior b;
@@ -291,19 +293,21 @@ TEST(StabilizerTest, HandWorkedStabilizationWindows) {
     int32_t recommended;
     int32_t want;
   };
+  // clang-format off
   const Case cases[] = {
       {"AllWindowsEmpty", 0, 0, {}, 4, 5, 5},
-      {"ScaleUpHeldToLowestRecentRecommendation", 60, 0, {{kNow - 30, 5}, {kNow - 10, 7}}, 4,
-       10, 5},
+      {"ScaleUpHeldToLowestRecentRecommendation", 60, 0, {{kNow - 30, 5}, {kNow - 10, 7}}, 4, 10,
+       5},
       {"ScaleUpRecommendationsOutsideWindowIgnored", 60, 0, {{kNow - 61, 5}}, 4, 10, 10},
       {"ScaleUpNeverBelowCurrent", 60, 0, {{kNow - 30, 2}}, 4, 10, 4},
-      {"ScaleDownHeldToHighestRecentRecommendation", 0, 300, {{kNow - 100, 8}, {kNow - 200, 6}},
-       10, 3, 8},
+      {"ScaleDownHeldToHighestRecentRecommendation", 0, 300, {{kNow - 100, 8}, {kNow - 200, 6}}, 10,
+       3, 8},
       {"ScaleDownWindowExpired", 0, 300, {{kNow - 301, 8}}, 10, 3, 3},
       {"ScaleDownNeverAboveCurrent", 0, 300, {{kNow - 100, 12}}, 10, 3, 10},
       {"CurrentBetweenBoundsHolds", 60, 300, {{kNow - 10, 2}, {kNow - 20, 12}}, 6, 8, 6},
       {"RecommendationAtCutoffIsOutside", 60, 0, {{kNow - 60, 5}}, 4, 10, 10},
   };
+  // clang-format on
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     Behavior b;
@@ -330,12 +334,14 @@ TEST(StabilizerTest, WindowsThenRatePolicies) {
   slow_up.scale_up = Rules({Pods(2, 15)}, SelectPolicy::kMax, 0);
   Behavior window_and_rate;
   window_and_rate.scale_down = Rules({Pods(1, 60)}, SelectPolicy::kMax, 120);
+  // clang-format off
   const Case cases[] = {
       {"ScaleUpStabilizedThenRateLimited", slow_up, {}, 5, 15, 15, 7},
       {"ScaleDownStabilizedByWindow", window_and_rate, {{kNow - 60, 9}}, 10, 4, 9, 9},
       {"ScaleDownWindowThenPodsRate", window_and_rate, {{kNow - 60, 6}}, 10, 4, 6, 9},
       {"ScaleDownExpiredWindowStillRateLimited", window_and_rate, {{kNow - 200, 9}}, 10, 4, 4, 9},
   };
+  // clang-format on
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     StabilizerState st;

@@ -1,10 +1,10 @@
 // Tests for policies/utilization.h: the HPA target-utilisation rule with tolerance.
 #include "policies/utilization.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace slo::policies {
 namespace {

@@ -5,7 +5,7 @@
 namespace slo::sim {
 namespace {
 
-TEST(HpaRecommendTest, HandWorkedCases) {
+TEST(SimHpaTest, HandWorkedCases) {
   struct Case {
     std::string name;
     HpaInput in;
@@ -31,7 +31,7 @@ TEST(HpaRecommendTest, HandWorkedCases) {
   }
 }
 
-TEST(KedaRecommendTest, AverageValueRule) {
+TEST(SimKedaTest, AverageValueRule) {
   EXPECT_EQ(KedaRecommend(4, 100, 10, 0.1), 10);  // ceil(100 / 10)
   EXPECT_EQ(KedaRecommend(10, 104, 10, 0.1), 10); // 104 / (10 * 10) within 10 %
   EXPECT_EQ(KedaRecommend(10, 111, 10, 0.1), 12); // ceil(11.1)
@@ -39,7 +39,7 @@ TEST(KedaRecommendTest, AverageValueRule) {
   EXPECT_EQ(KedaRecommend(0, 3, 10, 0.1), 1);
 }
 
-TEST(KpaScaleTest, StableModeFollowsTheStableWindow) {
+TEST(SimKpaTest, StableModeFollowsTheStableWindow) {
   KpaSpec spec;  // target 11.2
   KpaState st;
   const auto s = KpaScale(spec, st, 4, 60, 70, 100);
@@ -49,7 +49,7 @@ TEST(KpaScaleTest, StableModeFollowsTheStableWindow) {
   EXPECT_EQ(s.desired, 6);
 }
 
-TEST(KpaScaleTest, PanicAtTwiceCapacityAndNoScaleDownWhilePanicking) {
+TEST(SimKpaTest, PanicAtTwiceCapacityAndNoScaleDownWhilePanicking) {
   KpaSpec spec;
   KpaState st;
   auto s = KpaScale(spec, st, 2, 20, 50, 10);  // dppc = 5 >= 2 * 2: panic
@@ -63,14 +63,14 @@ TEST(KpaScaleTest, PanicAtTwiceCapacityAndNoScaleDownWhilePanicking) {
   EXPECT_EQ(s.desired, 2);  // ceil(20 / 11.2)
 }
 
-TEST(KpaScaleTest, ScaleDownRateHalvesAtMost) {
+TEST(SimKpaTest, ScaleDownRateHalvesAtMost) {
   KpaSpec spec;
   KpaState st;
   const auto s = KpaScale(spec, st, 10, 0, 0, 5);
   EXPECT_EQ(s.desired, 5);  // floor(10 / 2)
 }
 
-TEST(OracleNeedTest, MatchesTheErlangCSizing) {
+TEST(SimOracleTest, MatchesTheErlangCSizing) {
   policies::ScalingConfig cfg;
   cfg.max_replicas = 100;
   cfg.capacity.concurrency_per_replica = 1;
@@ -86,7 +86,7 @@ TEST(OracleNeedTest, MatchesTheErlangCSizing) {
   EXPECT_EQ(OracleNeed(cfg, 3.0, 1.0, 1.0, 0.0), 100);
 }
 
-TEST(FinishBaselineDecisionTest, ReasonsFollowTheOutcome) {
+TEST(SimBaselineDecisionTest, ReasonsFollowTheOutcome) {
   policies::ScalingConfig cfg;
   cfg.min_replicas = 1;
   cfg.max_replicas = 10;

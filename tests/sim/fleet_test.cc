@@ -31,7 +31,7 @@ void RunUntil(Fleet& f, double t) {
   }
 }
 
-TEST(FleetTest, WorkConservingDispatchToLeastLoadedReplica) {
+TEST(SimFleetTest, WorkConservingDispatchToLeastLoadedReplica) {
   auto reqs = Requests({{0, 10}, {0, 10}, {0, 10}, {0, 10}});
   Fleet f(Config(2, 60), &reqs, 1);
   f.StartReady(2);
@@ -43,7 +43,7 @@ TEST(FleetTest, WorkConservingDispatchToLeastLoadedReplica) {
   EXPECT_EQ(f.records()[2].replica, 0);
 }
 
-TEST(FleetTest, QueuedRequestStartsWhenASlotFrees) {
+TEST(SimFleetTest, QueuedRequestStartsWhenASlotFrees) {
   auto reqs = Requests({{0, 5}, {1, 5}});
   Fleet f(Config(1, 60), &reqs, 1);
   f.StartReady(1);
@@ -56,7 +56,7 @@ TEST(FleetTest, QueuedRequestStartsWhenASlotFrees) {
   EXPECT_DOUBLE_EQ(f.LatencyOf(f.records()[1]), 9.0);
 }
 
-TEST(FleetTest, NewReplicaServesOnlyAfterStartup) {
+TEST(SimFleetTest, NewReplicaServesOnlyAfterStartup) {
   auto reqs = Requests({{0, 1}});
   Fleet f(Config(1, 30), &reqs, 1);
   f.SetDesired(1, 0);
@@ -68,7 +68,7 @@ TEST(FleetTest, NewReplicaServesOnlyAfterStartup) {
   EXPECT_EQ(f.ready(), 1);
 }
 
-TEST(FleetTest, RemovedReplicaDrainsAndCostsUntilItsLastRequestEnds) {
+TEST(SimFleetTest, RemovedReplicaDrainsAndCostsUntilItsLastRequestEnds) {
   auto reqs = Requests({{0, 50}});
   Fleet f(Config(4, 10), &reqs, 1);
   f.StartReady(2);
@@ -86,7 +86,7 @@ TEST(FleetTest, RemovedReplicaDrainsAndCostsUntilItsLastRequestEnds) {
   EXPECT_DOUBLE_EQ(f.BusySlotSecondsAt(100), 50.0);
 }
 
-TEST(FleetTest, RemovesStartingReplicasFirstAndTheyCostUntilRemoved) {
+TEST(SimFleetTest, RemovesStartingReplicasFirstAndTheyCostUntilRemoved) {
   auto reqs = Requests({{0, 1}});
   Fleet f(Config(1, 100), &reqs, 1);
   f.StartReady(1);
@@ -100,7 +100,7 @@ TEST(FleetTest, RemovesStartingReplicasFirstAndTheyCostUntilRemoved) {
   EXPECT_DOUBLE_EQ(f.ReplicaSecondsAt(200), 200.0 + 2 * 40.0);
 }
 
-TEST(FleetTest, NodePoolAddsProvisioningTimeWhenNodesAreNeeded) {
+TEST(SimFleetTest, NodePoolAddsProvisioningTimeWhenNodesAreNeeded) {
   auto reqs = Requests({{0, 1}});
   FleetConfig c = Config(1, 60);
   c.node_pool = policies::NodePoolSizing{1, 2, 0, 2};  // 2 replicas per node, at most 2 nodes

@@ -42,7 +42,7 @@ FleetConfig Config(int slots) {
   return c;
 }
 
-TEST(ObserverTest, SteadyFleetRatesMatchTheLoad) {
+TEST(SimObserverTest, SteadyFleetRatesMatchTheLoad) {
   const auto reqs = Constant(1000, 0.5, 2.0);  // 2 rps, 2 s each: 4 in service
   Fleet f(Config(8), &reqs, 1);
   f.StartReady(1);
@@ -62,7 +62,7 @@ TEST(ObserverTest, SteadyFleetRatesMatchTheLoad) {
   EXPECT_EQ(*obs.ready_replicas, 1);
 }
 
-TEST(ObserverTest, SaturatedFleetIsSeenOverloaded) {
+TEST(SimObserverTest, SaturatedFleetIsSeenOverloaded) {
   // 4 rps offered, 1 slot of 1 s: completions plateau at 1 rps and the queue grows 3 per second.
   const auto reqs = Constant(2000, 0.25, 1.0);
   Fleet f(Config(1), &reqs, 1);
@@ -75,7 +75,7 @@ TEST(ObserverTest, SaturatedFleetIsSeenOverloaded) {
   EXPECT_DOUBLE_EQ(*obs.sample_age_s, 5.0);
 }
 
-TEST(ObserverTest, RateInputsAreMissingWithFewerThanTwoSamples) {
+TEST(SimObserverTest, RateInputsAreMissingWithFewerThanTwoSamples) {
   const auto reqs = Constant(10, 1, 1);
   Fleet f(Config(1), &reqs, 1);
   f.StartReady(1);
@@ -88,7 +88,7 @@ TEST(ObserverTest, RateInputsAreMissingWithFewerThanTwoSamples) {
   EXPECT_FALSE(obs.service_time_s.has_value());
 }
 
-TEST(ObserverTest, WindowUsesOnlyRecentSamples) {
+TEST(SimObserverTest, WindowUsesOnlyRecentSamples) {
   // 1 rps for 120 s, then 3 rps: a 60 s window at t = 240 sees only the new rate.
   std::vector<TraceRequest> reqs;
   for (int i = 0; i < 120; ++i) reqs.push_back({static_cast<double>(i), 0, 0, 0.5});
@@ -100,7 +100,7 @@ TEST(ObserverTest, WindowUsesOnlyRecentSamples) {
   EXPECT_NEAR(*o.Observe(f, 240).arrival_rate_rps, 3.0, 0.05);
 }
 
-TEST(ObserverTest, PercentileIsNearestRank) {
+TEST(SimObserverTest, PercentileIsNearestRank) {
   std::vector<double> v = {5, 1, 4, 2, 3};
   EXPECT_DOUBLE_EQ(Percentile(v, 50), 3);
   EXPECT_DOUBLE_EQ(Percentile(v, 99), 5);

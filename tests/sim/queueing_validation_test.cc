@@ -54,7 +54,7 @@ MmcRun RunMmc(int servers, double lambda, double mean_service_s, double t_s, int
   return run;
 }
 
-TEST(QueueingValidationTest, MeanWaitAndWaitTailMatchErlangC) {
+TEST(SimQueueingValidationTest, MeanWaitAndWaitTailMatchErlangC) {
   const int c = 8;
   const double lambda = 6.4, service = 1.0, t = 0.5;  // rho = 0.8
   const MmcRun run = RunMmc(c, lambda, service, t, 400000);
@@ -69,7 +69,7 @@ TEST(QueueingValidationTest, MeanWaitAndWaitTailMatchErlangC) {
   EXPECT_NEAR(run.result.summary.slo_attainment, 1.0 - run.tail, 1e-9);
 }
 
-TEST(QueueingValidationTest, LittlesLawHoldsOnTheTimeline) {
+TEST(SimQueueingValidationTest, LittlesLawHoldsOnTheTimeline) {
   const MmcRun run = RunMmc(4, 3.0, 1.0, 1.0, 100000);
   double in_system = 0;
   for (const auto& row : run.result.timeline) in_system += row.queue_depth + row.in_flight;

@@ -7,7 +7,7 @@
 namespace slo::sim {
 namespace {
 
-TEST(TraceTest, ParsesAzureFormRelativeToFirstRequest) {
+TEST(SimTraceTest, ParsesAzureFormRelativeToFirstRequest) {
   const auto r = ParseTrace(
       "TIMESTAMP,ContextTokens,GeneratedTokens\n"
       "2023-11-16 18:15:46.6805900,374,44\n"
@@ -25,7 +25,7 @@ TEST(TraceTest, ParsesAzureFormRelativeToFirstRequest) {
   EXPECT_NEAR(r.trace->start_unix_s, 1700158546.68059, 1e-5);
 }
 
-TEST(TraceTest, ParsesPlainFormWithAndWithoutServiceTimes) {
+TEST(SimTraceTest, ParsesPlainFormWithAndWithoutServiceTimes) {
   const auto with = ParseTrace("arrival_s,input_tokens,output_tokens,service_s\n0.5,10,20,1.25\n",
                                "p.csv");
   ASSERT_TRUE(with.ok()) << with.error;
@@ -40,7 +40,7 @@ TEST(TraceTest, ParsesPlainFormWithAndWithoutServiceTimes) {
   EXPECT_EQ(without.trace->requests[0].input_tokens, 3);
 }
 
-TEST(TraceTest, MalformedRowsNameTheLineAndColumn) {
+TEST(SimTraceTest, MalformedRowsNameTheLineAndColumn) {
   struct Case {
     std::string name;
     std::string text;
@@ -68,21 +68,21 @@ TEST(TraceTest, MalformedRowsNameTheLineAndColumn) {
   }
 }
 
-TEST(TraceTest, AzureTimestampsHandleDatesAndFractions) {
+TEST(SimTraceTest, AzureTimestampsHandleDatesAndFractions) {
   EXPECT_NEAR(*ParseAzureTimestamp("1970-01-01 00:00:01.5"), 1.5, 1e-9);
   EXPECT_NEAR(*ParseAzureTimestamp("2024-02-29 00:00:00"), 1709164800.0, 1e-9);
   EXPECT_FALSE(ParseAzureTimestamp("2024-13-01 00:00:00").has_value());
   EXPECT_FALSE(ParseAzureTimestamp("2024-01-01 00:00:00.").has_value());
 }
 
-TEST(TraceTest, CompressDividesArrivalTimes) {
+TEST(SimTraceTest, CompressDividesArrivalTimes) {
   auto r = ParseTrace("arrival_s,input_tokens,output_tokens\n0,1,1\n10,1,1\n", "c");
   ASSERT_TRUE(r.ok());
   ScaleTrace(*r.trace, 2.0);
   EXPECT_DOUBLE_EQ(r.trace->requests[1].arrival_s, 5.0);
 }
 
-TEST(TraceTest, OverlayKeepsDurationAndMultipliesRequests) {
+TEST(SimTraceTest, OverlayKeepsDurationAndMultipliesRequests) {
   Trace t = GeneratePoissonTrace(2.0, 1.0, 1000, 7);
   const double duration = t.requests.back().arrival_s;
   OverlayTrace(t, 3.0, 11);
@@ -97,7 +97,7 @@ TEST(TraceTest, OverlayKeepsDurationAndMultipliesRequests) {
   EXPECT_LT(half.requests.size(), 1600u);
 }
 
-TEST(TraceTest, ReplicateKeepsTheShapeWithinTheJitter) {
+TEST(SimTraceTest, ReplicateKeepsTheShapeWithinTheJitter) {
   auto r = ParseTrace("arrival_s,input_tokens,output_tokens\n0,1,1\n100,2,2\n", "r");
   ASSERT_TRUE(r.ok());
   ReplicateTrace(*r.trace, 10, 5.0, 3);
@@ -111,7 +111,7 @@ TEST(TraceTest, ReplicateKeepsTheShapeWithinTheJitter) {
   }
 }
 
-TEST(TraceTest, PoissonGeneratorIsDeterministicWithTheRightMean) {
+TEST(SimTraceTest, PoissonGeneratorIsDeterministicWithTheRightMean) {
   const Trace a = GeneratePoissonTrace(4.0, 0.5, 20000, 3);
   const Trace b = GeneratePoissonTrace(4.0, 0.5, 20000, 3);
   ASSERT_EQ(a.requests.size(), b.requests.size());

@@ -48,12 +48,11 @@ std::unique_ptr<TestApiServer> TestApiServer::Start(const Options& options, std:
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   std::unique_ptr<TestApiServer> server(new TestApiServer());
   server->token_ = options.token;
-  server->process_ = Subprocess::Start(argv, error, {{"PYTHONUNBUFFERED", "1"},
-                                                     {"PYTHONDONTWRITEBYTECODE", "1"}});
+  server->process_ =
+      Subprocess::Start(argv, error, {{"PYTHONUNBUFFERED", "1"}, {"PYTHONDONTWRITEBYTECODE", "1"}});
   if (!server->process_) return nullptr;
   auto line = server->process_->WaitForLine(
-      [](const std::string& l) { return l.rfind("listening on ", 0) == 0; },
-      options.ready_timeout);
+      [](const std::string& l) { return l.rfind("listening on ", 0) == 0; }, options.ready_timeout);
   if (!line) {
     *error = "the test API server did not start: " + server->process_->Output();
     return nullptr;
@@ -94,8 +93,8 @@ bool TestApiServer::InstallCrd(const std::string& crd_json, std::string* error) 
   }
   // Served versions are registered when the create returns; poll the group to be sure.
   std::string path = "/apis/" + FieldValue(crd_json, "group");
-  bool served = PollUntil([&] { return Api("GET", path).status == 200; },
-                          std::chrono::seconds(10), std::chrono::milliseconds(50));
+  bool served = PollUntil([&] { return Api("GET", path).status == 200; }, std::chrono::seconds(10),
+                          std::chrono::milliseconds(50));
   if (!served) *error = "the CRD's group " + path + " is not served";
   return served;
 }
@@ -145,8 +144,10 @@ std::string TestApiServer::WriteKubeconfig(const std::string& path) const {
     << "clusters:\n- name: test\n  cluster:\n    server: " << Quote(url_) << "\n"
     << "contexts:\n- name: test\n  context: {cluster: test, user: test, namespace: default}\n"
     << "users:\n- name: test\n  user:";
-  if (token_.empty()) y << " {}\n";
-  else y << "\n    token: " << Quote(token_) << "\n";
+  if (token_.empty())
+    y << " {}\n";
+  else
+    y << "\n    token: " << Quote(token_) << "\n";
   WriteFile(path, y.str());
   return path;
 }

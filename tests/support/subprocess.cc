@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -73,6 +74,9 @@ std::unique_ptr<Subprocess> Subprocess::Start(const std::vector<std::string>& ar
   }
   if (pid == 0) {
     setpgid(0, 0);  // own process group: Stop() signals the whole group
+    // If the test process dies without running destructors (abort, sanitizer report), the
+    // server it started must not live on.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     dup2(fds[1], STDOUT_FILENO);
     dup2(fds[1], STDERR_FILENO);
     int devnull = open("/dev/null", O_RDONLY);

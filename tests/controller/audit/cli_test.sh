@@ -35,7 +35,7 @@ check "why at a time of day" 0 '^  10:31:15 serving/chat 3 → 4: 48 req/s × 1.
   "$bin" audit --log "$fx/controller-0.log" --log "$fx/controller-1.log" --why 10:31:20 --target serving/chat
 check "stdin with kubectl timestamps" 0 'serving/embed' 'read 75 lines from 1 input: 75 decisions; nothing skipped' -- \
   bash -c "cat '$fx/controller-1.log' | '$bin' audit --log - --target embed --reason ScaleUp,ScaleDown"
-check "summary" 0 '^serving/embed +40 ' '' -- "$bin" audit --log "$fx/rotated" --log "$fx/controller-1.log" --summary
+check "summary" 0 '^serving/embed +25 ' '' -- "$bin" audit --log "$fx/rotated" --log "$fx/controller-1.log" --summary
 check "json parses" 0 '' '' -- bash -c "'$bin' audit --log '$fx/rotated' --format json --actuated | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d[\"decisions\"]) == 10, len(d[\"decisions\"])'"
 check "summary json parses" 0 '' '' -- bash -c "'$bin' audit --log '$fx/rotated' --summary --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"targets\"][0][\"flaps\"] == 1'"
 check "plot writes an svg" 0 '' '' -- bash -c "'$bin' audit --log '$fx/rotated' --plot '$tmp/p.svg' --quiet >/dev/null && grep -q '</svg>' '$tmp/p.svg'"
@@ -48,7 +48,7 @@ check "unknown --reason names the flag" 1 '' '--reason "Sideways" is not a reaso
   "$bin" audit --log "$fx/rotated" --reason Sideways
 check "unreadable file names it" 1 '' '--log /nonexistent/ctl.log' -- \
   "$bin" audit --log /nonexistent/ctl.log
-check "bad --format is a usage error" 2 '' 'format' -- "$bin" audit --log "$fx/rotated" --format xml
+check "bad --format value names the flag" 1 '' '--format: xml not in' -- "$bin" audit --log "$fx/rotated" --format xml
 check "--why with --summary is a usage error" 2 '' 'excludes' -- \
   "$bin" audit --log "$fx/rotated" --why 10:31 --summary
 

@@ -71,14 +71,22 @@ TEST(JsonScanner, WalksKeysAndReadsScalars) {
     JsonScalar v;
     ASSERT_TRUE(s.Value(&v));
     seen += std::string(key) + ";";
-    if (key == "n") EXPECT_DOUBLE_EQ(v.number, 12.5);
+    if (key == "n") {
+      EXPECT_DOUBLE_EQ(v.number, 12.5);
+    }
     if (key == "s") {
       EXPECT_TRUE(v.escaped);
       EXPECT_EQ(JsonScanner::Unescape(v.raw), "a\"b");
     }
-    if (key == "skip") EXPECT_EQ(v.kind, JsonKind::kObject);
-    if (key == "b") EXPECT_TRUE(v.boolean);
-    if (key == "z") EXPECT_EQ(v.kind, JsonKind::kNull);
+    if (key == "skip") {
+      EXPECT_EQ(v.kind, JsonKind::kObject);
+    }
+    if (key == "b") {
+      EXPECT_TRUE(v.boolean);
+    }
+    if (key == "z") {
+      EXPECT_EQ(v.kind, JsonKind::kNull);
+    }
   }
   EXPECT_TRUE(s.ok()) << s.error();
   EXPECT_TRUE(s.Finish());

@@ -45,9 +45,9 @@ TEST(WriteTable, PrintsOneRowPerDecisionAndGapsInline) {
   uint64_t rows = 0;
   const std::string out = Capture([&](std::FILE* f) { rows = WriteTable(data, events, {}, f); });
   EXPECT_EQ(rows, 3u);
-  EXPECT_NE(out.find("TIME                     TARGET   REPLICAS  REASON  MODEL   APPLIED INPUTS"),
+  EXPECT_NE(out.find("TIME                     TARGET  REPLICAS  REASON  MODEL   APPLIED INPUTS"),
             std::string::npos) << out;
-  EXPECT_NE(out.find("2026-11-23T10:30:00.000Z ns/chat  2 → 4     ScaleUp erlangC yes     "
+  EXPECT_NE(out.find("2026-11-23T10:30:00.000Z ns/chat 2 → 4     ScaleUp erlangC yes     "
                      "rate=10.5/s queue=2 inFlight=n/a svc=1.2s lat=n/a"),
             std::string::npos) << out;
   const size_t gap = out.find("! gap: ns/chat: expected 4 replicas");

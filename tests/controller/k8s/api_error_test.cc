@@ -5,7 +5,7 @@
 namespace slo::controller::k8s {
 namespace {
 
-TEST(ResourcePathTest, ParsesCoreGroupAndNamespacedPaths) {
+TEST(K8sResourcePathTest, ParsesCoreGroupAndNamespacedPaths) {
   struct Case {
     std::string path;
     ResourcePath want;
@@ -32,27 +32,27 @@ TEST(ResourcePathTest, ParsesCoreGroupAndNamespacedPaths) {
   }
 }
 
-TEST(KubeVerbTest, MapsMethodsToVerbs) {
+TEST(K8sKubeVerbTest, MapsMethodsToVerbs) {
   struct Case {
     std::string method;
     std::string path;
     std::string want;
   };
-  for (const auto& c : std::vector<Case>{
-           {"GET", "/api/v1/namespaces/a/pods", "list"},
-           {"GET", "/api/v1/namespaces/a/pods/p", "get"},
-           {"GET", "/api/v1/pods?allowWatchBookmarks=true&watch=true", "watch"},
-           {"GET", "/api/v1/pods?watch=1", "watch"},
-           {"GET", "/api/v1/pods?nowatch=true", "list"},
-           {"POST", "/api/v1/namespaces/a/events", "create"},
-           {"PUT", "/apis/coordination.k8s.io/v1/namespaces/a/leases/l", "update"},
-           {"PATCH", "/apis/apps/v1/namespaces/a/deployments/d/scale", "patch"},
-           {"DELETE", "/api/v1/namespaces/a/pods/p", "delete"}}) {
+  for (const auto& c :
+       std::vector<Case>{{"GET", "/api/v1/namespaces/a/pods", "list"},
+                         {"GET", "/api/v1/namespaces/a/pods/p", "get"},
+                         {"GET", "/api/v1/pods?allowWatchBookmarks=true&watch=true", "watch"},
+                         {"GET", "/api/v1/pods?watch=1", "watch"},
+                         {"GET", "/api/v1/pods?nowatch=true", "list"},
+                         {"POST", "/api/v1/namespaces/a/events", "create"},
+                         {"PUT", "/apis/coordination.k8s.io/v1/namespaces/a/leases/l", "update"},
+                         {"PATCH", "/apis/apps/v1/namespaces/a/deployments/d/scale", "patch"},
+                         {"DELETE", "/api/v1/namespaces/a/pods/p", "delete"}}) {
     EXPECT_EQ(KubeVerb(c.method, c.path), c.want) << c.method << " " << c.path;
   }
 }
 
-TEST(ApiErrorTest, ForbiddenNamesVerbResourceNamespaceAndGroup) {
+TEST(K8sApiErrorTest, ForbiddenNamesVerbResourceNamespaceAndGroup) {
   ApiError e = ErrorFromResponse(
       "PATCH", "/apis/apps/v1/namespaces/serving/deployments/web/scale", 403,
       R"({"kind":"Status","reason":"Forbidden","message":"deployments.apps \"web\" is forbidden"})");
@@ -68,20 +68,20 @@ TEST(ApiErrorTest, ForbiddenNamesVerbResourceNamespaceAndGroup) {
   EXPECT_EQ(e.resource, "deployments/scale");
 }
 
-TEST(ApiErrorTest, ForbiddenClusterWideListSaysSo) {
+TEST(K8sApiErrorTest, ForbiddenClusterWideListSaysSo) {
   ApiError e = ErrorFromResponse("GET", "/api/v1/nodes", 403, "");
   EXPECT_NE(e.message.find("cannot list nodes at cluster scope"), std::string::npos) << e.message;
   EXPECT_NE(e.message.find("(core)"), std::string::npos) << e.message;
 }
 
-TEST(ApiErrorTest, UnauthorizedExplainsCredentials) {
+TEST(K8sApiErrorTest, UnauthorizedExplainsCredentials) {
   ApiError e = ErrorFromResponse("GET", "/api/v1/namespaces/x/pods/p", 401, "Unauthorized");
   EXPECT_NE(e.message.find("rejected the controller's credentials"), std::string::npos);
   EXPECT_NE(e.message.find("get pods in namespace x"), std::string::npos) << e.message;
   EXPECT_FALSE(e.retryable);
 }
 
-TEST(ApiErrorTest, ClassifiesStatusCodes) {
+TEST(K8sApiErrorTest, ClassifiesStatusCodes) {
   struct Case {
     int status;
     bool retryable;
@@ -98,15 +98,15 @@ TEST(ApiErrorTest, ClassifiesStatusCodes) {
     EXPECT_EQ(e.retryable, c.retryable) << c.status;
     EXPECT_EQ(e.reason, c.reason) << c.status;
   }
-  ApiError st = ErrorFromResponse("GET", "/api/v1/pods", 503,
-                                  R"({"kind":"Status","reason":"ServiceUnavailable","message":"m"})",
-                                  4);
+  ApiError st =
+      ErrorFromResponse("GET", "/api/v1/pods", 503,
+                        R"({"kind":"Status","reason":"ServiceUnavailable","message":"m"})", 4);
   EXPECT_EQ(st.reason, "ServiceUnavailable");
   EXPECT_EQ(st.retry_after_s, 4);
   EXPECT_EQ(st.Describe(), "list pods: HTTP 503 ServiceUnavailable: m");
 }
 
-TEST(RedactSecretTest, ReplacesEveryOccurrence) {
+TEST(K8sRedactSecretTest, ReplacesEveryOccurrence) {
   EXPECT_EQ(RedactSecret("a tok b tok", "tok"), "a [REDACTED] b [REDACTED]");
   EXPECT_EQ(RedactSecret("nothing", ""), "nothing");
   EXPECT_EQ(RedactSecret("toktok", "tok"), "[REDACTED][REDACTED]");

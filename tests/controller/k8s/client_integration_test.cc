@@ -28,14 +28,15 @@ using Clock = std::chrono::steady_clock;
 constexpr char kToken[] = "sekret-token-4f1e9b";
 
 json Autoscaler(const std::string& ns, const std::string& name) {
-  return json{{"apiVersion", "slo-autoscaler.io/v1alpha1"},
-              {"kind", "InferenceAutoscaler"},
-              {"metadata", {{"name", name}, {"namespace", ns}}},
-              {"spec",
-               {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "web"}}},
-                {"maxReplicas", 10},
-                {"slo", {{"latencyThresholdSeconds", 2.0}}},
-                {"capacity", {{"concurrencyPerReplica", 16}}}}}};
+  return json{
+      {"apiVersion", "slo-autoscaler.io/v1alpha1"},
+      {"kind", "InferenceAutoscaler"},
+      {"metadata", {{"name", name}, {"namespace", ns}}},
+      {"spec",
+       {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "web"}}},
+        {"maxReplicas", 10},
+        {"slo", {{"latencyThresholdSeconds", 2.0}}},
+        {"capacity", {{"concurrencyPerReplica", 16}}}}}};
 }
 
 json Deployment(const std::string& name, int replicas) {
@@ -50,7 +51,7 @@ json Deployment(const std::string& name, int replicas) {
                   {"spec", {{"containers", json::array({{{"name", "c"}, {"image", "x"}}})}}}}}}}};
 }
 
-class ClientIntegrationTest : public ::testing::Test {
+class K8sClientIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     StartServer({});
@@ -102,9 +103,10 @@ class ClientIntegrationTest : public ::testing::Test {
   ClientOptions options_;
 };
 
-TEST_F(ClientIntegrationTest, GenericCallsCoverAnyPath) {
+TEST_F(K8sClientIntegrationTest, GenericCallsCoverAnyPath) {
   KubeClient client = Client();
-  auto created = client.Create("/apis/apps/v1/namespaces/serving/deployments", Deployment("web", 2));
+  auto created =
+      client.Create("/apis/apps/v1/namespaces/serving/deployments", Deployment("web", 2));
   ASSERT_TRUE(created.ok()) << created.error().Describe();
   auto got = client.Get("/apis/apps/v1/namespaces/serving/deployments/web");
   ASSERT_TRUE(got.ok()) << got.error().Describe();
@@ -117,9 +119,9 @@ TEST_F(ClientIntegrationTest, GenericCallsCoverAnyPath) {
   ASSERT_TRUE(patched.ok()) << patched.error().Describe();
   EXPECT_EQ(patched.value()["metadata"]["labels"]["tier"], "gpu");
   // What the controller lists to detect conflicts and size node pools.
-  for (const char* path : {"/apis/autoscaling/v2/horizontalpodautoscalers",
-                           "/apis/keda.sh/v1alpha1/scaledobjects", "/api/v1/pods",
-                           "/api/v1/nodes", "/api/v1/namespaces/serving/pods"}) {
+  for (const char* path :
+       {"/apis/autoscaling/v2/horizontalpodautoscalers", "/apis/keda.sh/v1alpha1/scaledobjects",
+        "/api/v1/pods", "/api/v1/nodes", "/api/v1/namespaces/serving/pods"}) {
     auto r = client.List(path);
     EXPECT_TRUE(r.ok()) << path << ": " << r.error().Describe();
   }
@@ -129,9 +131,10 @@ TEST_F(ClientIntegrationTest, GenericCallsCoverAnyPath) {
   EXPECT_FALSE(missing.error().retryable);
 }
 
-TEST_F(ClientIntegrationTest, AutoscalersListedPerNamespaceAndStatusPatched) {
+TEST_F(K8sClientIntegrationTest, AutoscalersListedPerNamespaceAndStatusPatched) {
   KubeClient client = Client();
-  ASSERT_TRUE(client.Create(KubeClient::AutoscalersPath("serving"), Autoscaler("serving", "a")).ok());
+  ASSERT_TRUE(
+      client.Create(KubeClient::AutoscalersPath("serving"), Autoscaler("serving", "a")).ok());
   ASSERT_TRUE(client.Create(KubeClient::AutoscalersPath("other"), Autoscaler("other", "b")).ok());
   auto all = client.ListAutoscalers("");
   ASSERT_TRUE(all.ok()) << all.error().Describe();
@@ -147,9 +150,10 @@ TEST_F(ClientIntegrationTest, AutoscalersListedPerNamespaceAndStatusPatched) {
   EXPECT_EQ(patched.value()["status"]["desiredReplicas"], 3);
 }
 
-TEST_F(ClientIntegrationTest, UpdateWithRetryRereadsAfterAConflict) {
+TEST_F(K8sClientIntegrationTest, UpdateWithRetryRereadsAfterAConflict) {
   KubeClient client = Client();
-  ASSERT_TRUE(client.Create(KubeClient::AutoscalersPath("serving"), Autoscaler("serving", "a")).ok());
+  ASSERT_TRUE(
+      client.Create(KubeClient::AutoscalersPath("serving"), Autoscaler("serving", "a")).ok());
   ASSERT_TRUE(api_->AddFault({.method = "PUT", .path = "/status$", .action = "409", .count = 1}));
   const std::string path = KubeClient::AutoscalersPath("serving") + "/a/status";
   int mutations = 0;
@@ -165,14 +169,16 @@ TEST_F(ClientIntegrationTest, UpdateWithRetryRereadsAfterAConflict) {
   EXPECT_EQ(Logged("PUT", "/a/status"), 2);
 }
 
-TEST_F(ClientIntegrationTest, ScaleOfAnyKindThroughDiscovery) {
+TEST_F(K8sClientIntegrationTest, ScaleOfAnyKindThroughDiscovery) {
   KubeClient client = Client();
-  ASSERT_TRUE(client.Create("/apis/apps/v1/namespaces/serving/deployments", Deployment("web", 2)).ok());
+  ASSERT_TRUE(
+      client.Create("/apis/apps/v1/namespaces/serving/deployments", Deployment("web", 2)).ok());
   json md = {{"apiVersion", "cluster.x-k8s.io/v1beta1"},
              {"kind", "MachineDeployment"},
              {"metadata", {{"name", "gpu-h100"}}},
              {"spec", {{"replicas", 1}, {"clusterName", "c"}}}};
-  ASSERT_TRUE(client.Create("/apis/cluster.x-k8s.io/v1beta1/namespaces/other/machinedeployments", md).ok());
+  ASSERT_TRUE(
+      client.Create("/apis/cluster.x-k8s.io/v1beta1/namespaces/other/machinedeployments", md).ok());
 
   ScaleTarget deploy{"apps/v1", "Deployment", "serving", "web"};
   auto scale = client.GetScale(deploy);
@@ -200,13 +206,15 @@ TEST_F(ClientIntegrationTest, ScaleOfAnyKindThroughDiscovery) {
   EXPECT_NE(unknown.error().message.find("not served"), std::string::npos);
 }
 
-TEST_F(ClientIntegrationTest, EventsAreCreatedThenCounted) {
+TEST_F(K8sClientIntegrationTest, EventsAreCreatedThenCounted) {
   KubeClient client = Client();
   EventSpec ev{{{"apiVersion", "slo-autoscaler.io/v1alpha1"},
                 {"kind", "InferenceAutoscaler"},
                 {"namespace", "serving"},
                 {"name", "a"}},
-               "Warning", "MetricsStale", "no sample for 90 s"};
+               "Warning",
+               "MetricsStale",
+               "no sample for 90 s"};
   auto first = client.RecordEvent(ev);
   ASSERT_TRUE(first.ok()) << first.error().Describe();
   auto second = client.RecordEvent(ev);
@@ -223,7 +231,7 @@ TEST_F(ClientIntegrationTest, EventsAreCreatedThenCounted) {
   EXPECT_EQ(Logged("POST", "/events"), 1);
 }
 
-TEST_F(ClientIntegrationTest, LeasesCreateGetUpdateAndConflict) {
+TEST_F(K8sClientIntegrationTest, LeasesCreateGetUpdateAndConflict) {
   KubeClient client = Client();
   json lease = {{"apiVersion", "coordination.k8s.io/v1"},
                 {"kind", "Lease"},
@@ -246,7 +254,7 @@ TEST_F(ClientIntegrationTest, LeasesCreateGetUpdateAndConflict) {
   EXPECT_EQ(dup.error().reason, "AlreadyExists");
 }
 
-TEST_F(ClientIntegrationTest, ServerErrorsAreRetriedHonouringRetryAfter) {
+TEST_F(K8sClientIntegrationTest, ServerErrorsAreRetriedHonouringRetryAfter) {
   KubeClient client = Client();
   const std::string path = "/api/v1/namespaces/serving/pods";
   ASSERT_TRUE(api_->AddFault({.method = "GET", .path = "/pods$", .action = "500", .count = 1}));
@@ -261,7 +269,7 @@ TEST_F(ClientIntegrationTest, ServerErrorsAreRetriedHonouringRetryAfter) {
   EXPECT_EQ(Logged("GET", "/pods"), 4);
 }
 
-TEST_F(ClientIntegrationTest, RetriesStopAtTheAttemptCap) {
+TEST_F(K8sClientIntegrationTest, RetriesStopAtTheAttemptCap) {
   KubeClient client = Client();
   ASSERT_TRUE(api_->AddFault({.method = "GET", .path = "/pods$", .action = "500", .count = 10}));
   auto r = client.List("/api/v1/pods");
@@ -271,22 +279,23 @@ TEST_F(ClientIntegrationTest, RetriesStopAtTheAttemptCap) {
   EXPECT_EQ(Logged("GET", "/pods"), 4);
 }
 
-TEST_F(ClientIntegrationTest, ConnectionResetsAreRetriedOnlyForIdempotentVerbs) {
+TEST_F(K8sClientIntegrationTest, ConnectionResetsAreRetriedOnlyForIdempotentVerbs) {
   KubeClient client = Client();
   ASSERT_TRUE(api_->AddFault({.method = "GET", .path = "/pods$", .action = "reset", .count = 2}));
   auto listed = client.List("/api/v1/namespaces/serving/pods");
   ASSERT_TRUE(listed.ok()) << listed.error().Describe();
   EXPECT_EQ(Logged("GET", "/pods"), 3);
 
-  ASSERT_TRUE(api_->AddFault({.method = "POST", .path = "/events$", .action = "reset", .count = 1}));
-  auto created = client.RecordEvent({{{"kind", "Pod"}, {"namespace", "serving"}, {"name", "p"}},
-                                     "Normal", "Test", "m"});
+  ASSERT_TRUE(
+      api_->AddFault({.method = "POST", .path = "/events$", .action = "reset", .count = 1}));
+  auto created = client.RecordEvent(
+      {{{"kind", "Pod"}, {"namespace", "serving"}, {"name", "p"}}, "Normal", "Test", "m"});
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().reason, "ConnectionFailed");
   EXPECT_EQ(Logged("POST", "/events"), 1);
 }
 
-TEST_F(ClientIntegrationTest, HangingCallsHitTheDeadline) {
+TEST_F(K8sClientIntegrationTest, HangingCallsHitTheDeadline) {
   KubeClient client = Client();
   ASSERT_TRUE(api_->AddFault(
       {.method = "GET", .path = "/pods$", .action = "hang", .count = 1, .hang_s = 5}));
@@ -298,17 +307,18 @@ TEST_F(ClientIntegrationTest, HangingCallsHitTheDeadline) {
   ASSERT_TRUE(api_->AddFault(
       {.method = "POST", .path = "/events$", .action = "hang", .count = 1, .hang_s = 5}));
   start = Clock::now();
-  auto created = client.RecordEvent({{{"kind", "Pod"}, {"namespace", "serving"}, {"name", "p"}},
-                                     "Normal", "Test", "m"});
+  auto created = client.RecordEvent(
+      {{{"kind", "Pod"}, {"namespace", "serving"}, {"name", "p"}}, "Normal", "Test", "m"});
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().reason, "Timeout");
   EXPECT_LT(Clock::now() - start, milliseconds(3000));
 }
 
-TEST_F(ClientIntegrationTest, ForbiddenAndUnauthorizedAreNotRetriedAndNamePermissions) {
+TEST_F(K8sClientIntegrationTest, ForbiddenAndUnauthorizedAreNotRetriedAndNamePermissions) {
   ASSERT_TRUE(api_->SetForbid({"patch:deployments/scale"}));
   KubeClient client = Client();
-  ASSERT_TRUE(client.Create("/apis/apps/v1/namespaces/serving/deployments", Deployment("web", 1)).ok());
+  ASSERT_TRUE(
+      client.Create("/apis/apps/v1/namespaces/serving/deployments", Deployment("web", 1)).ok());
   auto r = client.PatchScale({"apps/v1", "Deployment", "serving", "web"}, 3);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().http_status, 403);
@@ -330,7 +340,7 @@ TEST_F(ClientIntegrationTest, ForbiddenAndUnauthorizedAreNotRetriedAndNamePermis
   EXPECT_EQ(Logged("GET", "/nodes"), 1);
 }
 
-TEST_F(ClientIntegrationTest, TheTokenNeverAppearsInErrorsOrLogs) {
+TEST_F(K8sClientIntegrationTest, TheTokenNeverAppearsInErrorsOrLogs) {
   std::ostringstream logs;
   auto previous = spdlog::default_logger();
   auto logger = std::make_shared<spdlog::logger>(
@@ -345,19 +355,23 @@ TEST_F(ClientIntegrationTest, TheTokenNeverAppearsInErrorsOrLogs) {
     EXPECT_FALSE(r.ok());
     if (!r.ok()) errors.push_back(r.error());
   };
-  collect(client.List("/api/v1/nodes"));                                   // 403
-  collect(client.Get("/api/v1/namespaces/serving/pods/none"));             // 404
+  collect(client.List("/api/v1/nodes"));                        // 403
+  collect(client.Get("/api/v1/namespaces/serving/pods/none"));  // 404
   for (const char* action : {"409", "429", "500", "503", "reset", "hang"}) {
-    ASSERT_TRUE(api_->AddFault({.method = "PUT", .path = "/leases/x$", .action = action,
-                                .count = 10, .retry_after_s = 0, .hang_s = 2}));
+    ASSERT_TRUE(api_->AddFault({.method = "PUT",
+                                .path = "/leases/x$",
+                                .action = action,
+                                .count = 10,
+                                .retry_after_s = 0,
+                                .hang_s = 2}));
     collect(client.Update(KubeClient::LeasePath("serving", "x"),
                           json{{"metadata", {{"name", "x"}, {"resourceVersion", "1"}}}}));
     ASSERT_TRUE(api_->ClearFaults());
   }
   ASSERT_TRUE(api_->SetToken("rotated-token"));
-  collect(client.Get("/api/v1/namespaces/serving/pods/none"));             // 401
-  auto watched = client.Watch("/api/v1/pods", "", "", 1, [](const WatchEvent&) { return true; },
-                              nullptr);
+  collect(client.Get("/api/v1/namespaces/serving/pods/none"));  // 401
+  auto watched = client.Watch(
+      "/api/v1/pods", "", "", 1, [](const WatchEvent&) { return true; }, nullptr);
   ASSERT_FALSE(watched.ok());
   errors.push_back(watched.error());
   spdlog::set_default_logger(previous);
@@ -369,7 +383,7 @@ TEST_F(ClientIntegrationTest, TheTokenNeverAppearsInErrorsOrLogs) {
   EXPECT_EQ(logs.str().find(kToken), std::string::npos) << logs.str();
 }
 
-TEST_F(ClientIntegrationTest, RotatedTokenFileIsPickedUp) {
+TEST_F(K8sClientIntegrationTest, RotatedTokenFileIsPickedUp) {
   TempDir dir;
   slo::testing::WriteFile(dir.File("token"), kToken);
   KubeConfig c = Config();
@@ -380,16 +394,16 @@ TEST_F(ClientIntegrationTest, RotatedTokenFileIsPickedUp) {
   ASSERT_TRUE(api_->SetToken("second-token"));
   EXPECT_EQ(client.List("/api/v1/namespaces").error().http_status, 401);
   slo::testing::WriteFile(dir.File("token"), "second-token\n");
-  std::filesystem::last_write_time(dir.File("token"),
-                                   std::filesystem::file_time_type::clock::now() +
-                                       std::chrono::seconds(10));
+  std::filesystem::last_write_time(
+      dir.File("token"), std::filesystem::file_time_type::clock::now() + std::chrono::seconds(10));
   auto r = client.List("/api/v1/namespaces");
   EXPECT_TRUE(r.ok()) << r.error().Describe();
 }
 
-TEST_F(ClientIntegrationTest, ConcurrentCallsShareOneClient) {
+TEST_F(K8sClientIntegrationTest, ConcurrentCallsShareOneClient) {
   KubeClient client = Client();
-  ASSERT_TRUE(client.Create("/apis/apps/v1/namespaces/serving/deployments", Deployment("web", 1)).ok());
+  ASSERT_TRUE(
+      client.Create("/apis/apps/v1/namespaces/serving/deployments", Deployment("web", 1)).ok());
   ASSERT_TRUE(api_->AddFault({.method = "GET", .path = "/scale$", .action = "500", .count = 3}));
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
@@ -400,7 +414,9 @@ TEST_F(ClientIntegrationTest, ConcurrentCallsShareOneClient) {
         if (!client.GetScale(target).ok()) failures.fetch_add(1);
         if (!client.PatchScale(target, 1 + (t + i) % 3).ok()) failures.fetch_add(1);
         EventSpec ev{{{"kind", "Deployment"}, {"namespace", "serving"}, {"name", "web"}},
-                     "Normal", "Tick", "thread " + std::to_string(t)};
+                     "Normal",
+                     "Tick",
+                     "thread " + std::to_string(t)};
         if (!client.RecordEvent(ev).ok()) failures.fetch_add(1);
       }
     });
@@ -415,7 +431,7 @@ TEST_F(ClientIntegrationTest, ConcurrentCallsShareOneClient) {
   EXPECT_EQ(total, 20);
 }
 
-TEST_F(ClientIntegrationTest, KubeconfigFromTheFixtureWorks) {
+TEST_F(K8sClientIntegrationTest, KubeconfigFromTheFixtureWorks) {
   TempDir dir;
   ConfigResult cfg = LoadKubeconfig(api_->WriteKubeconfig(dir.File("kubeconfig")));
   ASSERT_TRUE(cfg.ok()) << cfg.error;

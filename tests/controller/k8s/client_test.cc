@@ -32,9 +32,9 @@ const char kAppsV1[] = R"({"kind":"APIResourceList","groupVersion":"apps/v1","re
   {"name":"deployments/status","kind":"Deployment","namespaced":true},
   {"name":"controllerrevisions","kind":"ControllerRevision","namespaced":true}]})";
 
-class ClientTest : public ::testing::Test {
+class K8sClientTest : public ::testing::Test {
  protected:
-  ClientTest() {
+  K8sClientTest() {
     options_.retry.max_attempts = 4;
     options_.retry.base_delay = milliseconds(100);
     options_.retry.max_delay = milliseconds(1000);
@@ -54,7 +54,7 @@ class ClientTest : public ::testing::Test {
   std::vector<milliseconds> sleeps_;
 };
 
-TEST_F(ClientTest, RetriesServerErrorsHonouringRetryAfter) {
+TEST_F(K8sClientTest, RetriesServerErrorsHonouringRetryAfter) {
   fake_->Queue("GET", "/api/v1/pods", Reply(503, "{}", {{"retry-after", "2"}}));
   fake_->Queue("GET", "/api/v1/pods", Reply(429));
   fake_->Queue("GET", "/api/v1/pods", Reply(200, R"({"items":[1]})"));
@@ -65,7 +65,7 @@ TEST_F(ClientTest, RetriesServerErrorsHonouringRetryAfter) {
   EXPECT_EQ(sleeps_, (std::vector<milliseconds>{milliseconds(2000), milliseconds(200)}));
 }
 
-TEST_F(ClientTest, GivesUpAfterTheAttemptCap) {
+TEST_F(K8sClientTest, GivesUpAfterTheAttemptCap) {
   fake_->Queue("GET", "/api/v1/pods", Reply(500));
   auto client = Client();
   auto r = client.List("/api/v1/pods");
@@ -75,7 +75,7 @@ TEST_F(ClientTest, GivesUpAfterTheAttemptCap) {
   EXPECT_EQ(r.error().http_status, 500);
 }
 
-TEST_F(ClientTest, NeverRetriesAuthorizationErrors) {
+TEST_F(K8sClientTest, NeverRetriesAuthorizationErrors) {
   for (int status : {401, 403}) {
     auto fake = std::make_shared<FakeHttpTransport>();
     fake->Queue("PATCH", "/apis/apps", Reply(status));
@@ -90,7 +90,7 @@ TEST_F(ClientTest, NeverRetriesAuthorizationErrors) {
   }
 }
 
-TEST_F(ClientTest, ConnectionFailuresAreRetriedOnlyForIdempotentCalls) {
+TEST_F(K8sClientTest, ConnectionFailuresAreRetriedOnlyForIdempotentCalls) {
   fake_->Queue("GET", "/api/v1/namespaces/a/pods/p", Broken("ConnectionFailed"));
   fake_->Queue("GET", "/api/v1/namespaces/a/pods/p", Broken("Timeout"));
   fake_->Queue("GET", "/api/v1/namespaces/a/pods/p", Reply(200, R"({"ok":true})"));
@@ -103,7 +103,7 @@ TEST_F(ClientTest, ConnectionFailuresAreRetriedOnlyForIdempotentCalls) {
   EXPECT_EQ(CallsTo("POST", "/api/v1/namespaces/a/events"), 1);
 }
 
-TEST_F(ClientTest, MergePatchRetriesConflictsButPreconditionedWritesDoNot) {
+TEST_F(K8sClientTest, MergePatchRetriesConflictsButPreconditionedWritesDoNot) {
   fake_->Queue("PATCH", "/x", Reply(409));
   fake_->Queue("PATCH", "/x", Reply(200, R"({"n":1})"));
   fake_->Queue("PUT", "/y", Reply(409));
@@ -117,8 +117,9 @@ TEST_F(ClientTest, MergePatchRetriesConflictsButPreconditionedWritesDoNot) {
   EXPECT_FALSE(preconditioned.ok());
 }
 
-TEST_F(ClientTest, UpdateWithRetryRereadsAfterAConflict) {
-  const std::string path = "/apis/slo-autoscaler.io/v1alpha1/namespaces/s/inferenceautoscalers/a/status";
+TEST_F(K8sClientTest, UpdateWithRetryRereadsAfterAConflict) {
+  const std::string path =
+      "/apis/slo-autoscaler.io/v1alpha1/namespaces/s/inferenceautoscalers/a/status";
   fake_->Queue("GET", path, Reply(200, R"({"metadata":{"resourceVersion":"1"},"status":{}})"));
   fake_->Queue("GET", path, Reply(200, R"({"metadata":{"resourceVersion":"2"},"status":{}})"));
   fake_->Queue("PUT", path, Reply(409));
@@ -139,14 +140,14 @@ TEST_F(ClientTest, UpdateWithRetryRereadsAfterAConflict) {
   EXPECT_EQ(put_rvs, (std::vector<std::string>{"1", "2"}));
 }
 
-TEST_F(ClientTest, UpdateWithRetrySkipsTheWriteWhenNothingChanged) {
+TEST_F(K8sClientTest, UpdateWithRetrySkipsTheWriteWhenNothingChanged) {
   fake_->Queue("GET", "/z", Reply(200, R"({"metadata":{"resourceVersion":"1"}})"));
   auto client = Client();
   EXPECT_TRUE(client.UpdateWithRetry("/z", [](json&) { return false; }).ok());
   EXPECT_EQ(CallsTo("PUT", "/z"), 0);
 }
 
-TEST_F(ClientTest, ScaleUsesDiscoveryAndCachesIt) {
+TEST_F(K8sClientTest, ScaleUsesDiscoveryAndCachesIt) {
   fake_->Queue("GET", "/apis/apps/v1", Reply(200, kAppsV1));
   fake_->Queue("GET", "/apis/apps/v1/namespaces/s/deployments/web/scale",
                Reply(200, R"({"spec":{"replicas":3},"status":{"replicas":2,"selector":"app=web"},
@@ -170,7 +171,7 @@ TEST_F(ClientTest, ScaleUsesDiscoveryAndCachesIt) {
   EXPECT_EQ(json::parse(calls.back().body), json::parse(R"({"spec":{"replicas":5}})"));
 }
 
-TEST_F(ClientTest, DiscoveryRefetchesOnAMissAndRejectsKindsWithoutScale) {
+TEST_F(K8sClientTest, DiscoveryRefetchesOnAMissAndRejectsKindsWithoutScale) {
   fake_->Queue("GET", "/apis/apps/v1", Reply(200, kAppsV1));
   auto client = Client();
   auto missing = client.ScalePath({"apps/v1", "StatefulSet", "s", "db"});
@@ -181,28 +182,31 @@ TEST_F(ClientTest, DiscoveryRefetchesOnAMissAndRejectsKindsWithoutScale) {
   EXPECT_EQ(unscalable.error().reason, "NotScalable");
   EXPECT_EQ(client.discovery().fetches(), 1);  // the hit used the cache
   EXPECT_FALSE(client.ScalePath({"apps/v1", "StatefulSet", "s", "db"}).ok());
-  EXPECT_EQ(client.discovery().fetches(), 2);  // a kind missing from the cache refetches
+  EXPECT_EQ(client.discovery().fetches(), 2);             // a kind missing from the cache refetches
   auto core = client.ScalePath({"v1", "Pod", "s", "p"});  // /api/v1 not queued: 404
   ASSERT_FALSE(core.ok());
   EXPECT_NE(core.error().message.find("not served"), std::string::npos);
 }
 
-TEST_F(ClientTest, StatusPatchCarriesObservedGeneration) {
+TEST_F(K8sClientTest, StatusPatchCarriesObservedGeneration) {
   fake_->Queue("PATCH", "/apis/slo-autoscaler.io", Reply(200));
   auto client = Client();
   ASSERT_TRUE(client.PatchAutoscalerStatus("s", "a", json{{"desiredReplicas", 3}}, 7).ok());
   auto call = fake_->calls().back();
-  EXPECT_EQ(call.path, "/apis/slo-autoscaler.io/v1alpha1/namespaces/s/inferenceautoscalers/a/status");
+  EXPECT_EQ(call.path,
+            "/apis/slo-autoscaler.io/v1alpha1/namespaces/s/inferenceautoscalers/a/status");
   EXPECT_EQ(json::parse(call.body)["status"]["observedGeneration"], 7);
   EXPECT_EQ(json::parse(call.body)["status"]["desiredReplicas"], 3);
 }
 
-TEST_F(ClientTest, RepeatedEventsPatchTheCount) {
+TEST_F(K8sClientTest, RepeatedEventsPatchTheCount) {
   fake_->Queue("POST", "/api/v1/namespaces/s/events", Reply(201));
   fake_->Queue("PATCH", "/api/v1/namespaces/s/events/", Reply(200));
   auto client = Client();
   EventSpec ev{{{"kind", "InferenceAutoscaler"}, {"namespace", "s"}, {"name", "a"}},
-               "Normal", "ScaleUp", "4 -> 6"};
+               "Normal",
+               "ScaleUp",
+               "4 -> 6"};
   ASSERT_TRUE(client.RecordEvent(ev, "2026-11-23T17:00:00Z").ok());
   ASSERT_TRUE(client.RecordEvent(ev, "2026-11-23T17:00:15Z").ok());
   ev.message = "6 -> 8";
@@ -215,13 +219,14 @@ TEST_F(ClientTest, RepeatedEventsPatchTheCount) {
   EXPECT_EQ(first["type"], "Normal");
   EXPECT_EQ(first["firstTimestamp"], "2026-11-23T17:00:00Z");
   EXPECT_EQ(calls[1].method, "PATCH");
-  EXPECT_EQ(calls[1].path, "/api/v1/namespaces/s/events/" + first["metadata"]["name"].get<std::string>());
+  EXPECT_EQ(calls[1].path,
+            "/api/v1/namespaces/s/events/" + first["metadata"]["name"].get<std::string>());
   EXPECT_EQ(json::parse(calls[1].body),
             json::parse(R"({"count":2,"lastTimestamp":"2026-11-23T17:00:15Z"})"));
   EXPECT_EQ(calls[2].method, "POST");
 }
 
-TEST_F(ClientTest, LeaseCallsUseCoordinationPaths) {
+TEST_F(K8sClientTest, LeaseCallsUseCoordinationPaths) {
   fake_->Queue("GET", "/apis/coordination.k8s.io/v1/namespaces/s/leases/l", Reply(200));
   fake_->Queue("POST", "/apis/coordination.k8s.io/v1/namespaces/s/leases", Reply(201));
   fake_->Queue("PUT", "/apis/coordination.k8s.io/v1/namespaces/s/leases/l", Reply(200));

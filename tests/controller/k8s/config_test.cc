@@ -23,7 +23,7 @@ EnvLookup MapEnv(std::map<std::string, std::string> vars) {
   };
 }
 
-TEST(KubeconfigTest, CurrentContextSelectsClusterUserAndNamespace) {
+TEST(K8sKubeconfigTest, CurrentContextSelectsClusterUserAndNamespace) {
   ConfigResult r = LoadKubeconfig(Fixture("kubeconfig-inline.yaml"));
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.config.context, "prod");
@@ -36,7 +36,7 @@ TEST(KubeconfigTest, CurrentContextSelectsClusterUserAndNamespace) {
   EXPECT_TRUE(r.config.token.empty());
 }
 
-TEST(KubeconfigTest, ExplicitContextOverridesCurrentContext) {
+TEST(K8sKubeconfigTest, ExplicitContextOverridesCurrentContext) {
   ConfigResult r = LoadKubeconfig(Fixture("kubeconfig-inline.yaml"), "dev");
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.config.server, "https://dev.example.com");
@@ -46,7 +46,7 @@ TEST(KubeconfigTest, ExplicitContextOverridesCurrentContext) {
   EXPECT_TRUE(r.config.ca_pem.empty());
 }
 
-TEST(KubeconfigTest, FilesAreResolvedRelativeToTheKubeconfig) {
+TEST(K8sKubeconfigTest, FilesAreResolvedRelativeToTheKubeconfig) {
   ConfigResult r = LoadKubeconfig(Fixture("kubeconfig-files.yaml"));
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_NE(r.config.ca_pem.find("FILE-CA"), std::string::npos);
@@ -57,7 +57,7 @@ TEST(KubeconfigTest, FilesAreResolvedRelativeToTheKubeconfig) {
   EXPECT_EQ(tokens.Token(), "file-token-123");
 }
 
-TEST(KubeconfigTest, ErrorsNameTheFileAndField) {
+TEST(K8sKubeconfigTest, ErrorsNameTheFileAndField) {
   struct Case {
     std::string name;
     std::string file;
@@ -67,7 +67,8 @@ TEST(KubeconfigTest, ErrorsNameTheFileAndField) {
   const std::vector<Case> cases = {
       {"unknown context", "kubeconfig-inline.yaml", "staging", "no context named \"staging\""},
       {"missing cluster", "kubeconfig-broken.yaml", "", "no cluster named \"missing\""},
-      {"bad base64", "kubeconfig-badbase64.yaml", "", "certificate-authority-data: not valid base64"},
+      {"bad base64", "kubeconfig-badbase64.yaml", "",
+       "certificate-authority-data: not valid base64"},
       {"missing file", "does-not-exist.yaml", "", "cannot read the file"},
   };
   for (const auto& c : cases) {
@@ -78,7 +79,7 @@ TEST(KubeconfigTest, ErrorsNameTheFileAndField) {
   }
 }
 
-TEST(KubeconfigTest, RejectsInvalidYamlAndMissingPieces) {
+TEST(K8sKubeconfigTest, RejectsInvalidYamlAndMissingPieces) {
   struct Case {
     std::string name;
     std::string text;
@@ -109,7 +110,7 @@ TEST(KubeconfigTest, RejectsInvalidYamlAndMissingPieces) {
   }
 }
 
-TEST(InClusterTest, ReadsServiceAccountFilesAndServiceEnv) {
+TEST(K8sInClusterTest, ReadsServiceAccountFilesAndServiceEnv) {
   TempDir root;
   WriteFile(root.File("token"), "sa-token-1\n");
   WriteFile(root.File("ca.crt"), "CA-PEM");
@@ -124,7 +125,7 @@ TEST(InClusterTest, ReadsServiceAccountFilesAndServiceEnv) {
   EXPECT_TRUE(r.config.token.empty());  // read through TokenSource, never cached here
 }
 
-TEST(InClusterTest, BracketsIpv6Hosts) {
+TEST(K8sInClusterTest, BracketsIpv6Hosts) {
   TempDir root;
   WriteFile(root.File("token"), "t");
   WriteFile(root.File("ca.crt"), "CA");
@@ -135,7 +136,7 @@ TEST(InClusterTest, BracketsIpv6Hosts) {
   EXPECT_EQ(r.config.server, "https://[fd00::1]:443");
 }
 
-TEST(InClusterTest, ExplainsWhatIsMissing) {
+TEST(K8sInClusterTest, ExplainsWhatIsMissing) {
   TempDir root;
   EXPECT_NE(LoadInCluster(MapEnv({}), root.path()).error.find("KUBERNETES_SERVICE_HOST"),
             std::string::npos);
@@ -145,7 +146,7 @@ TEST(InClusterTest, ExplainsWhatIsMissing) {
   EXPECT_NE(LoadInCluster(env, root.path()).error.find("ca.crt"), std::string::npos);
 }
 
-TEST(TokenSourceTest, RereadsTheFileWhenItChanges) {
+TEST(K8sTokenSourceTest, RereadsTheFileWhenItChanges) {
   TempDir dir;
   WriteFile(dir.File("token"), "first\n");
   auto now = std::chrono::steady_clock::time_point{};
@@ -153,13 +154,13 @@ TEST(TokenSourceTest, RereadsTheFileWhenItChanges) {
   EXPECT_EQ(tokens.Token(), "first");
   // Rotation: a new file (the kubelet swaps a symlink; here a rewrite with a new mtime).
   WriteFile(dir.File("token"), "second\n");
-  std::filesystem::last_write_time(dir.File("token"),
-                                   std::filesystem::last_write_time(dir.File("token")) +
-                                       std::chrono::seconds(5));
+  std::filesystem::last_write_time(
+      dir.File("token"),
+      std::filesystem::last_write_time(dir.File("token")) + std::chrono::seconds(5));
   EXPECT_EQ(tokens.Token(), "second");
 }
 
-TEST(TokenSourceTest, RereadsEveryIntervalEvenWithoutMtimeChange) {
+TEST(K8sTokenSourceTest, RereadsEveryIntervalEvenWithoutMtimeChange) {
   TempDir dir;
   WriteFile(dir.File("token"), "first");
   auto mtime = std::filesystem::last_write_time(dir.File("token"));
@@ -174,7 +175,7 @@ TEST(TokenSourceTest, RereadsEveryIntervalEvenWithoutMtimeChange) {
   EXPECT_EQ(tokens.Token(), "secnd");
 }
 
-TEST(TokenSourceTest, KeepsTheLastTokenWhenTheFileVanishes) {
+TEST(K8sTokenSourceTest, KeepsTheLastTokenWhenTheFileVanishes) {
   TempDir dir;
   WriteFile(dir.File("token"), "kept");
   TokenSource tokens("", dir.File("token"), std::chrono::seconds(0));
@@ -185,7 +186,7 @@ TEST(TokenSourceTest, KeepsTheLastTokenWhenTheFileVanishes) {
   EXPECT_EQ(fixed.Token(), "static");
 }
 
-TEST(LoadConfigTest, FollowsThePrecedence) {
+TEST(K8sLoadConfigTest, FollowsThePrecedence) {
   TempDir home;
   std::filesystem::create_directories(home.path() + "/.kube");
   std::filesystem::copy_file(Fixture("kubeconfig-inline.yaml"), home.path() + "/.kube/config");
@@ -200,15 +201,20 @@ TEST(LoadConfigTest, FollowsThePrecedence) {
   };
   const std::string dev = Fixture("kubeconfig-files.yaml");
   const std::vector<Case> cases = {
-      {"flag wins", dev,
+      {"flag wins",
+       dev,
        {{"KUBECONFIG", Fixture("kubeconfig-inline.yaml")}, {"KUBERNETES_SERVICE_HOST", "h"}},
        "kubeconfig " + dev},
-      {"KUBECONFIG first file", "",
+      {"KUBECONFIG first file",
+       "",
        {{"KUBECONFIG", dev + ":" + Fixture("kubeconfig-inline.yaml")},
-        {"KUBERNETES_SERVICE_HOST", "h"}, {"KUBERNETES_SERVICE_PORT", "443"}},
+        {"KUBERNETES_SERVICE_HOST", "h"},
+        {"KUBERNETES_SERVICE_PORT", "443"}},
        "kubeconfig " + dev},
-      {"in-cluster before home", "",
-       {{"KUBERNETES_SERVICE_HOST", "h"}, {"KUBERNETES_SERVICE_PORT", "443"},
+      {"in-cluster before home",
+       "",
+       {{"KUBERNETES_SERVICE_HOST", "h"},
+        {"KUBERNETES_SERVICE_PORT", "443"},
         {"HOME", home.path()}},
        "in-cluster"},
       {"home last", "", {{"HOME", home.path()}}, "kubeconfig " + home.path() + "/.kube/config"},

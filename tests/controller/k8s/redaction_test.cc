@@ -21,11 +21,12 @@ HttpReply Echo(int status) {
   HttpReply r;
   r.status = status;
   r.headers["retry-after"] = "0";
-  r.body = json{{"kind", "Status"},
-                {"reason", std::string("Echo ") + kToken},
-                {"message", std::string("saw Authorization: Bearer ") + kToken},
-                {"code", status}}
-               .dump();
+  r.body = json{
+      {"kind", "Status"},
+      {"reason", std::string("Echo ") + kToken},
+      {"message", std::string("saw Authorization: Bearer ") + kToken},
+      {"code",
+       status}}.dump();
   return r;
 }
 
@@ -36,7 +37,7 @@ HttpReply EchoBroken(const std::string& reason) {
   return r;
 }
 
-TEST(RedactionTest, NoErrorPathLeaksTheToken) {
+TEST(K8sRedactionTest, NoErrorPathLeaksTheToken) {
   std::ostringstream logs;
   auto previous = spdlog::default_logger();
   auto logger = std::make_shared<spdlog::logger>(
@@ -79,8 +80,8 @@ TEST(RedactionTest, NoErrorPathLeaksTheToken) {
   auto bad = client.Get("/api/v1/namespaces/n/notjson");
   ASSERT_FALSE(bad.ok());
   errors.push_back(bad.error());
-  auto watched = client.Watch("/api/v1/namespaces/n/watched", "1", "", 5,
-                              [](const WatchEvent&) { return true; }, nullptr);
+  auto watched = client.Watch(
+      "/api/v1/namespaces/n/watched", "1", "", 5, [](const WatchEvent&) { return true; }, nullptr);
   ASSERT_FALSE(watched.ok());
   EXPECT_TRUE(watched.error().IsGone());
   errors.push_back(watched.error());

@@ -20,7 +20,7 @@ RetryPolicy Policy() {
   return p;
 }
 
-TEST(BackoffTest, DelaysFollowTheTable) {
+TEST(K8sBackoffTest, DelaysFollowTheTable) {
   struct Case {
     std::string name;
     int failed;
@@ -47,7 +47,7 @@ TEST(BackoffTest, DelaysFollowTheTable) {
   }
 }
 
-TEST(BackoffTest, JitterStaysWithinBoundsAndIsSeedable) {
+TEST(K8sBackoffTest, JitterStaysWithinBoundsAndIsSeedable) {
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   Backoff b(Policy(), [&] { return u(rng); });
@@ -66,7 +66,7 @@ TEST(BackoffTest, JitterStaysWithinBoundsAndIsSeedable) {
   for (int i = 0; i < 200; ++i) EXPECT_EQ(again.Next(3, -1, milliseconds(0)), first[i]);
 }
 
-TEST(ParseRetryAfterTest, AcceptsDeltaSecondsOnly) {
+TEST(K8sParseRetryAfterTest, AcceptsDeltaSecondsOnly) {
   struct Case {
     std::string text;
     int want;

@@ -17,18 +17,18 @@ constexpr char kToken[] = "tls-token-93ac";
 // openssl req -x509 ...: a self-signed EC certificate for 127.0.0.1. Empty string on success.
 std::string MakeCert(const std::string& cert, const std::string& key) {
   std::string err;
-  auto p = Subprocess::Start({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                              "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=127.0.0.1",
-                              "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2", "-keyout",
-                              key, "-out", cert},
-                             &err);
+  auto p = Subprocess::Start(
+      {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+       "-nodes", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2",
+       "-keyout", key, "-out", cert},
+      &err);
   if (!p) return err;
   auto status = p->Wait(std::chrono::seconds(20));
   if (!status || *status != 0) return "openssl failed: " + p->Output();
   return "";
 }
 
-class TlsIntegrationTest : public ::testing::Test {
+class K8sTlsIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(MakeCert(dir_.File("server.crt"), dir_.File("server.key")), "");
@@ -44,10 +44,13 @@ class TlsIntegrationTest : public ::testing::Test {
   }
 
   std::string Kubeconfig(const std::string& cluster_extra, const std::string& user_extra) {
-    std::string text = "apiVersion: v1\nkind: Config\ncurrent-context: t\nclusters:\n- name: c\n"
-                       "  cluster:\n    server: " + api_->url() + "\n" + cluster_extra +
-                       "contexts:\n- name: t\n  context: {cluster: c, user: u}\nusers:\n- name: u\n"
-                       "  user:\n    token: " + kToken + "\n" + user_extra;
+    std::string text =
+        "apiVersion: v1\nkind: Config\ncurrent-context: t\nclusters:\n- name: c\n"
+        "  cluster:\n    server: " +
+        api_->url() + "\n" + cluster_extra +
+        "contexts:\n- name: t\n  context: {cluster: c, user: u}\nusers:\n- name: u\n"
+        "  user:\n    token: " +
+        kToken + "\n" + user_extra;
     slo::testing::WriteFile(dir_.File("kubeconfig"), text);
     return dir_.File("kubeconfig");
   }
@@ -64,24 +67,24 @@ class TlsIntegrationTest : public ::testing::Test {
   ClientOptions options_;
 };
 
-TEST_F(TlsIntegrationTest, VerifiesTheServerWithTheConfiguredCa) {
+TEST_F(K8sTlsIntegrationTest, VerifiesTheServerWithTheConfiguredCa) {
   auto r = ListNamespaces(Kubeconfig("    certificate-authority: server.crt\n", ""));
   EXPECT_TRUE(r.ok()) << r.error().Describe();
 }
 
-TEST_F(TlsIntegrationTest, RejectsAnUnknownServerCertificate) {
+TEST_F(K8sTlsIntegrationTest, RejectsAnUnknownServerCertificate) {
   auto r = ListNamespaces(Kubeconfig("", ""));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().reason, "ConnectionFailed");
   EXPECT_EQ(r.error().Describe().find(kToken), std::string::npos);
 }
 
-TEST_F(TlsIntegrationTest, InsecureSkipTlsVerifyConnectsAnyway) {
+TEST_F(K8sTlsIntegrationTest, InsecureSkipTlsVerifyConnectsAnyway) {
   auto r = ListNamespaces(Kubeconfig("    insecure-skip-tls-verify: true\n", ""));
   EXPECT_TRUE(r.ok()) << r.error().Describe();
 }
 
-TEST_F(TlsIntegrationTest, PresentsAClientCertificate) {
+TEST_F(K8sTlsIntegrationTest, PresentsAClientCertificate) {
   ASSERT_EQ(MakeCert(dir_.File("client.crt"), dir_.File("client.key")), "");
   auto r = ListNamespaces(Kubeconfig("    certificate-authority: server.crt\n",
                                      "    client-certificate: client.crt\n"
@@ -89,7 +92,7 @@ TEST_F(TlsIntegrationTest, PresentsAClientCertificate) {
   EXPECT_TRUE(r.ok()) << r.error().Describe();
 }
 
-TEST_F(TlsIntegrationTest, BadTlsMaterialIsAClearError) {
+TEST_F(K8sTlsIntegrationTest, BadTlsMaterialIsAClearError) {
   slo::testing::WriteFile(dir_.File("bad.crt"), "-----BEGIN CERTIFICATE-----\nnope\n");
   auto r = ListNamespaces(Kubeconfig("    certificate-authority: bad.crt\n", ""));
   ASSERT_FALSE(r.ok());

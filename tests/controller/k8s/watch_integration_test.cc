@@ -22,14 +22,15 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 json Autoscaler(const std::string& name) {
-  return json{{"apiVersion", "slo-autoscaler.io/v1alpha1"},
-              {"kind", "InferenceAutoscaler"},
-              {"metadata", {{"name", name}, {"namespace", "serving"}}},
-              {"spec",
-               {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "web"}}},
-                {"maxReplicas", 10},
-                {"slo", {{"latencyThresholdSeconds", 2.0}}},
-                {"capacity", {{"concurrencyPerReplica", 16}}}}}};
+  return json{
+      {"apiVersion", "slo-autoscaler.io/v1alpha1"},
+      {"kind", "InferenceAutoscaler"},
+      {"metadata", {{"name", name}, {"namespace", "serving"}}},
+      {"spec",
+       {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "web"}}},
+        {"maxReplicas", 10},
+        {"slo", {{"latencyThresholdSeconds", 2.0}}},
+        {"capacity", {{"concurrencyPerReplica", 16}}}}}};
 }
 
 // What the handlers saw, guarded for the test thread.
@@ -45,7 +46,7 @@ struct Seen {
   }
 };
 
-class WatchIntegrationTest : public ::testing::Test {
+class K8sWatchIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     TestApiServer::Options o;
@@ -117,7 +118,7 @@ class Running {
   std::thread thread_;
 };
 
-TEST_F(WatchIntegrationTest, DeliversAddsModifiesDeletesAndBookmarks) {
+TEST_F(K8sWatchIntegrationTest, DeliversAddsModifiesDeletesAndBookmarks) {
   const std::string path = KubeClient::AutoscalersPath("serving");
   ASSERT_TRUE(client_->Create(path, Autoscaler("before")).ok());
   ListWatchOptions o;
@@ -147,7 +148,7 @@ TEST_F(WatchIntegrationTest, DeliversAddsModifiesDeletesAndBookmarks) {
   EXPECT_EQ(std::count(seen_.events.begin(), seen_.events.end(), "added a"), 1);
 }
 
-TEST_F(WatchIntegrationTest, RelistsWhenTheHistoryIsCompactedWhileDisconnected) {
+TEST_F(K8sWatchIntegrationTest, RelistsWhenTheHistoryIsCompactedWhileDisconnected) {
   const std::string path = KubeClient::AutoscalersPath("serving");
   ListWatchOptions o;
   o.path = path;
@@ -157,8 +158,11 @@ TEST_F(WatchIntegrationTest, RelistsWhenTheHistoryIsCompactedWhileDisconnected) 
   ASSERT_TRUE(PollUntil([&] { return seen_.Has("sync 0"); }, milliseconds(5000)));
   // The next watch request hangs 1 s (then the connection drops); while it hangs, an object is
   // created and the history compacted, so the reconnect's resourceVersion is gone.
-  ASSERT_TRUE(api_->AddFault({.method = "GET", .path = "/inferenceautoscalers$",
-                              .action = "hang", .count = 1, .hang_s = 1}));
+  ASSERT_TRUE(api_->AddFault({.method = "GET",
+                              .path = "/inferenceautoscalers$",
+                              .action = "hang",
+                              .count = 1,
+                              .hang_s = 1}));
   ASSERT_TRUE(PollUntil([&] { return api_->Faults().find("hang") == std::string::npos; },
                         milliseconds(5000)));
   ASSERT_TRUE(client_->Create(path, Autoscaler("during")).ok());
@@ -172,15 +176,15 @@ TEST_F(WatchIntegrationTest, RelistsWhenTheHistoryIsCompactedWhileDisconnected) 
       milliseconds(5000)));
 }
 
-TEST_F(WatchIntegrationTest, GoneIsReportedAsErrorEventAndHttp410) {
+TEST_F(K8sWatchIntegrationTest, GoneIsReportedAsErrorEventAndHttp410) {
   const std::string path = KubeClient::AutoscalersPath("serving");
   auto created = client_->Create(path, Autoscaler("x"));
   ASSERT_TRUE(created.ok());
   std::string old_rv = created.value()["metadata"]["resourceVersion"];
   ASSERT_TRUE(client_->Create(path, Autoscaler("y")).ok());
   ASSERT_TRUE(api_->Compact());
-  auto watched = client_->Watch(path, old_rv, "", 5, [](const WatchEvent&) { return true; },
-                                nullptr);
+  auto watched = client_->Watch(
+      path, old_rv, "", 5, [](const WatchEvent&) { return true; }, nullptr);
   ASSERT_FALSE(watched.ok());
   EXPECT_TRUE(watched.error().IsGone()) << watched.error().Describe();
   auto listed = client_->List(path, "resourceVersion=" + old_rv + "&resourceVersionMatch=Exact");
@@ -188,7 +192,7 @@ TEST_F(WatchIntegrationTest, GoneIsReportedAsErrorEventAndHttp410) {
   EXPECT_EQ(listed.error().http_status, 410);
 }
 
-TEST_F(WatchIntegrationTest, StopInterruptsAnOpenWatchPromptly) {
+TEST_F(K8sWatchIntegrationTest, StopInterruptsAnOpenWatchPromptly) {
   ListWatchOptions o;
   o.path = KubeClient::AutoscalersPath("");
   o.watch_timeout_s = 60;
@@ -205,7 +209,7 @@ TEST_F(WatchIntegrationTest, StopInterruptsAnOpenWatchPromptly) {
   EXPECT_LT(Clock::now() - start, milliseconds(2000));
 }
 
-TEST_F(WatchIntegrationTest, ReconnectsAfterAResetWatch) {
+TEST_F(K8sWatchIntegrationTest, ReconnectsAfterAResetWatch) {
   ListWatchOptions o;
   o.path = KubeClient::AutoscalersPath("serving");
   o.watch_timeout_s = 30;
@@ -213,8 +217,8 @@ TEST_F(WatchIntegrationTest, ReconnectsAfterAResetWatch) {
   std::atomic<int> errors{0};
   ListWatchHandlers h = Handlers();
   h.on_error = [&](const ApiError&) { errors.fetch_add(1); };
-  ASSERT_TRUE(api_->AddFault({.method = "GET", .path = "/inferenceautoscalers$",
-                              .action = "reset", .count = 2}));
+  ASSERT_TRUE(api_->AddFault(
+      {.method = "GET", .path = "/inferenceautoscalers$", .action = "reset", .count = 2}));
   Running run(client_.get(), o, h);
   ASSERT_TRUE(PollUntil([&] { return seen_.Has("sync 0"); }, milliseconds(5000)));
   ASSERT_TRUE(client_->Create(o.path, Autoscaler("z")).ok());

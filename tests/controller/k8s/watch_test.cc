@@ -11,8 +11,7 @@ namespace {
 using json = nlohmann::json;
 
 std::string Event(const std::string& type, const std::string& name, const std::string& rv) {
-  return json{{"type", type},
-              {"object", {{"metadata", {{"name", name}, {"resourceVersion", rv}}}}}}
+  return json{{"type", type}, {"object", {{"metadata", {{"name", name}, {"resourceVersion", rv}}}}}}
       .dump();
 }
 
@@ -23,17 +22,18 @@ HttpReply Ok200(std::string body = "") {
   return r;
 }
 
-TEST(ListWatchTest, ResumesFromTheLastVersionAndRelistsWhenGone) {
+TEST(K8sListWatchTest, ResumesFromTheLastVersionAndRelistsWhenGone) {
   const std::string path = KubeClient::AutoscalersPath("");
   auto fake = std::make_shared<FakeHttpTransport>();
   fake->Queue("GET", path, Ok200(R"({"metadata":{"resourceVersion":"5"},"items":[{"a":1}]})"));
   fake->Queue("GET", path, Ok200(R"({"metadata":{"resourceVersion":"20"},"items":[]})"));
   fake->QueueStream(path, {Ok200(), {Event("ADDED", "x", "6"), Event("BOOKMARK", "", "7")}});
   fake->QueueStream(path, {Ok200(), {Event("MODIFIED", "x", "8"), Event("DELETED", "x", "9")}});
-  fake->QueueStream(
-      path, {Ok200(), {json{{"type", "ERROR"},
-                            {"object", {{"kind", "Status"}, {"code", 410}, {"reason", "Expired"}}}}
-                           .dump()}});
+  fake->QueueStream(path,
+                    {Ok200(),
+                     {json{{"type", "ERROR"},
+                           {"object", {{"kind", "Status"}, {"code", 410}, {"reason", "Expired"}}}}
+                          .dump()}});
   HttpReply gone;
   gone.status = 410;
   gone.body = R"({"kind":"Status","code":410,"reason":"Expired"})";
@@ -49,7 +49,9 @@ TEST(ListWatchTest, ResumesFromTheLastVersionAndRelistsWhenGone) {
     seen.push_back("sync " + rv + " " + std::to_string(items.size()));
     if (seen.size() > 8) lw_ptr->Stop();
   };
-  h.on_added = [&](const json& o) { seen.push_back("added " + o["metadata"]["name"].get<std::string>()); };
+  h.on_added = [&](const json& o) {
+    seen.push_back("added " + o["metadata"]["name"].get<std::string>());
+  };
   h.on_modified = [&](const json&) { seen.push_back("modified"); };
   h.on_deleted = [&](const json&) { seen.push_back("deleted"); };
   h.on_bookmark = [&](const std::string& rv) { seen.push_back("bookmark " + rv); };
@@ -78,7 +80,7 @@ TEST(ListWatchTest, ResumesFromTheLastVersionAndRelistsWhenGone) {
             (std::vector<std::string>{"5", "7", "9", "20"}));
 }
 
-TEST(ListWatchTest, ReportsErrorsAndStopsPromptly) {
+TEST(K8sListWatchTest, ReportsErrorsAndStopsPromptly) {
   auto fake = std::make_shared<FakeHttpTransport>();  // nothing queued: every list is a 404
   ClientOptions options;
   options.sleep = [](std::chrono::milliseconds) {};

@@ -11,18 +11,19 @@ namespace {
 using nlohmann::json;
 
 json MakeIa(const std::string& name, const std::string& target = "vllm") {
-  return json::parse(R"({
+  json ia = json::parse(R"({
     "apiVersion": "slo-autoscaler.io/v1alpha1", "kind": "InferenceAutoscaler",
-    "metadata": {"namespace": "serving", "uid": "uid-)" + name + R"(", "generation": 2},
+    "metadata": {"namespace": "serving", "generation": 2},
     "spec": {
       "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": ")" + target + R"("},
       "minReplicas": 1, "maxReplicas": 20,
       "slo": {"latencyThresholdSeconds": 2.0, "latencyPercentile": 99},
       "capacity": {"concurrencyPerReplica": 16, "serviceTimeSeconds": 1.0},
       "metrics": {"preset": "vllm"}
-    }})")
-      .update(json{{"metadata", {{"name", name}, {"namespace", "serving"}, {"uid", "uid-" + name},
-                                  {"generation", 2}}}});
+    }})");
+  ia["metadata"]["name"] = name;
+  ia["metadata"]["uid"] = "uid-" + name;
+  return ia;
 }
 
 ObservedMetrics Load(double arrival_rps, double service_s, double in_flight, double queue = 0) {

@@ -2,12 +2,12 @@
 // their paths (more rules are generated from the CRD in crd_agreement_test.cc).
 #include "controller/spec/autoscaler.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/controller/spec/spec_test_util.h"
 
@@ -142,10 +142,10 @@ spec:
         - {type: Replicas, value: 4, periodSeconds: 15}
 )");
   EXPECT_FALSE(p.autoscaler.has_value());
-  EXPECT_THAT(Paths(p), UnorderedElementsAreArray(std::vector<std::string>{
-                            "spec.scaleTargetRef.name", "spec.maxReplicas",
-                            "spec.slo.targetUtilization", "spec.capacity.unknownKnob",
-                            "spec.behavior.scaleUp.policies[1].type"}));
+  EXPECT_THAT(Paths(p),
+              UnorderedElementsAreArray(std::vector<std::string>{
+                  "spec.scaleTargetRef.name", "spec.maxReplicas", "spec.slo.targetUtilization",
+                  "spec.capacity.unknownKnob", "spec.behavior.scaleUp.policies[1].type"}));
   for (const auto& e : p.errors) {
     if (e.path == "spec.maxReplicas") {
       EXPECT_EQ(e.message, "must be an integer, got string \"ten\"");
@@ -196,11 +196,15 @@ TEST(ParseAutoscalersYamlTest, ObjectLevelErrors) {
       {"WrongApiVersion",
        std::string(kMinimalYaml).replace(std::string(kMinimalYaml).find("v1alpha1"), 8, "v1beta1"),
        {"apiVersion"}},
-      {"MissingSpec", "apiVersion: slo-autoscaler.io/v1alpha1\nkind: InferenceAutoscaler\nmetadata: {name: a}\n",
+      {"MissingSpec",
+       "apiVersion: slo-autoscaler.io/v1alpha1\nkind: InferenceAutoscaler\nmetadata: {name: a}\n",
        {"spec"}},
-      {"MissingName", "apiVersion: slo-autoscaler.io/v1alpha1\nkind: InferenceAutoscaler\nmetadata: {}\nspec: {}\n",
+      {"MissingName",
+       "apiVersion: slo-autoscaler.io/v1alpha1\nkind: InferenceAutoscaler\nmetadata: {}\nspec: "
+       "{}\n",
        {"metadata.name", "spec.scaleTargetRef", "spec.maxReplicas", "spec.slo", "spec.capacity"}},
-      {"BadName", std::string(kMinimalYaml).replace(std::string(kMinimalYaml).find("chat,"), 4, "Chat"),
+      {"BadName",
+       std::string(kMinimalYaml).replace(std::string(kMinimalYaml).find("chat,"), 4, "Chat"),
        {"metadata.name"}},
       {"UnknownTopLevelField", std::string(kMinimalYaml) + "extra: 1\n", {"extra"}},
       {"StatusNotObject", std::string(kMinimalYaml) + "status: 3\n", {"status"}},
@@ -215,7 +219,8 @@ TEST(ParseAutoscalersYamlTest, QuotedNumbersAreStringsAndNullMeansUnset) {
   auto p = ParseOne(std::string(kMinimalYaml) + "  minReplicas:\n");
   ASSERT_TRUE(p.autoscaler);
   EXPECT_EQ(p.autoscaler->config.min_replicas, 1);
-  auto q = ParseOne(std::string(kMinimalYaml).replace(std::string(kMinimalYaml).find("20"), 2, "\"20\""));
+  auto q = ParseOne(
+      std::string(kMinimalYaml).replace(std::string(kMinimalYaml).find("20"), 2, "\"20\""));
   EXPECT_THAT(Paths(q), ElementsAre("spec.maxReplicas"));
 }
 
@@ -237,10 +242,23 @@ TEST(ParseAutoscalerJsonTest, SourceIsNamespaceAndName) {
   EXPECT_THAT(Paths(ParseAutoscalerJson(doc)), ElementsAre("spec.minReplicas"));
 }
 
+TEST(ParseAutoscalerJsonTest, HugeIntegersAreOutOfRangeNotWrapped) {
+  json doc = FullObject();
+  doc["spec"]["maxReplicas"] = json::parse("18446744073709551615");
+  doc["spec"]["minReplicas"] = int64_t{4294967297};  // 2^32 + 1: would wrap to 1 in 32 bits
+  auto p = ParseAutoscalerJson(doc);
+  ASSERT_EQ(p.errors.size(), 2u);
+  EXPECT_EQ(p.errors[0].path, "spec.minReplicas");
+  EXPECT_EQ(p.errors[0].message, "must fit in a 32-bit integer, got 4294967297");
+  EXPECT_EQ(p.errors[1].path, "spec.maxReplicas");
+  EXPECT_EQ(p.errors[1].message, "is out of range, got 18446744073709551615");
+}
+
 TEST(ParseAutoscalerJsonTest, NeverThrowsOnHostileInput) {
-  for (const char* text : {"null", "[]", "\"x\"", "{\"spec\": []}", "{\"kind\": 5, \"spec\": {\"slo\": 1}}",
-                           "{\"metadata\": {\"name\": 5, \"labels\": [1]}, \"spec\": {\"maxReplicas\": 1e300}}",
-                           "{\"spec\": {\"maxReplicas\": 18446744073709551615}}"}) {
+  for (const char* text :
+       {"null", "[]", "\"x\"", "{\"spec\": []}", "{\"kind\": 5, \"spec\": {\"slo\": 1}}",
+        "{\"metadata\": {\"name\": 5, \"labels\": [1]}, \"spec\": {\"maxReplicas\": 1e300}}",
+        "{\"spec\": {\"maxReplicas\": 18446744073709551615}}"}) {
     auto p = ParseAutoscalerJson(json::parse(text));
     EXPECT_FALSE(p.errors.empty()) << text;
   }

@@ -2,13 +2,13 @@
 // from the schema itself (every bound, enum, type, required field and closed object in `spec`)
 // and from a table of cross-field rules the schema cannot express; the schema defaults must
 // parse to the same values as the C++ defaults.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "controller/spec/autoscaler.h"
 #include "tests/controller/spec/crd_schema_check.h"
@@ -39,8 +39,10 @@ bool ValidatorRejectsAt(const json& doc, const std::string& path) {
 
 std::string Errors(const json& doc) {
   std::string out;
-  for (const auto& e : ParseAutoscalerObject(doc, "test").errors) out += e.path + ": " + e.message + "; ";
-  for (const auto& e : CheckSchema(doc, Schema())) out += "[schema] " + e.path + ": " + e.message + "; ";
+  for (const auto& e : ParseAutoscalerObject(doc, "test").errors)
+    out += e.path + ": " + e.message + "; ";
+  for (const auto& e : CheckSchema(doc, Schema()))
+    out += "[schema] " + e.path + ": " + e.message + "; ";
   return out;
 }
 
@@ -162,7 +164,8 @@ TEST(CrdAgreementTest, EveryEnumValueOfTheSchemaIsAccepted) {
   };
   for (const auto& e : enums) {
     const json* s = &Schema();
-    for (const auto& part : e.schema_path) s = part == "[]" ? &(*s)["items"] : &(*s)["properties"][part];
+    for (const auto& part : e.schema_path)
+      s = part == "[]" ? &(*s)["items"] : &(*s)["properties"][part];
     ASSERT_TRUE(s->contains("enum")) << e.pointer;
     for (const auto& value : (*s)["enum"]) {
       json doc = FullObject();
@@ -177,7 +180,8 @@ TEST(CrdAgreementTest, EveryEnumValueOfTheSchemaIsAccepted) {
 TEST(CrdAgreementTest, SchemaDefaultsEqualValidatorDefaults) {
   for (const std::string preset : {"vllm", "custom"}) {
     json doc = MinimalObject();
-    doc["spec"]["metrics"] = {{"preset", preset}, {"queries", {{"arrivalRate", "a"}, {"inFlight", "b"}}}};
+    doc["spec"]["metrics"] = {{"preset", preset},
+                              {"queries", {{"arrivalRate", "a"}, {"inFlight", "b"}}}};
     json defaulted = ApplySchemaDefaults(doc, Schema());
     ASSERT_NE(doc, defaulted) << "the schema applied no defaults";
     auto plain = ParseAutoscalerObject(doc, "t");

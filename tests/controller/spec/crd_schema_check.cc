@@ -63,7 +63,8 @@ void Check(const json& v, const json& s, const std::string& path, std::vector<Sc
     }
   }
   if (v.is_array()) {
-    if (s.contains("minItems") && v.size() < s["minItems"].get<size_t>()) err(path, "too few items");
+    if (s.contains("minItems") && v.size() < s["minItems"].get<size_t>())
+      err(path, "too few items");
     if (s.contains("items")) {
       for (size_t i = 0; i < v.size(); ++i) {
         Check(v[i], s["items"], path + "[" + std::to_string(i) + "]", out);
@@ -99,8 +100,7 @@ json LoadCrdSchema(const std::string& crd_path) {
   buf << in.rdbuf();
   YamlDocuments docs = ParseYamlDocuments(buf.str());
   if (!docs.error.empty() || docs.documents.empty()) throw std::runtime_error(docs.error);
-  return docs.documents[0].value.at("spec").at("versions").at(0).at("schema").at(
-      "openAPIV3Schema");
+  return docs.documents[0].value.at("spec").at("versions").at(0).at("schema").at("openAPIV3Schema");
 }
 
 std::vector<SchemaError> CheckSchema(const json& instance, const json& schema) {

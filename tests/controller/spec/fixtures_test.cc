@@ -1,13 +1,13 @@
 // The shipped samples (manifests/samples/) must be valid for both the validator and the CRD
 // schema; every invalid fixture (tests/testdata/spec/) must fail with exactly the paths its
 // "# expect: PATH" comment lines name.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "controller/spec/autoscaler.h"
 #include "controller/spec/yaml_json.h"
@@ -31,14 +31,16 @@ std::vector<fs::path> YamlFiles(const std::string& dir) {
 TEST(SamplesTest, EverySampleIsValidForValidatorAndSchema) {
   const auto files = YamlFiles("manifests/samples");
   ASSERT_GE(files.size(), 5u);
-  const auto schema = LoadCrdSchema(SourcePath("manifests/crd/slo-autoscaler.io_inferenceautoscalers.yaml"));
+  const auto schema =
+      LoadCrdSchema(SourcePath("manifests/crd/slo-autoscaler.io_inferenceautoscalers.yaml"));
   for (const auto& f : files) {
     SCOPED_TRACE(f.filename().string());
     const std::string text = ReadText(f.string());
     auto parsed = ParseAutoscalersYaml(text, f.filename().string());
     ASSERT_FALSE(parsed.empty());
     for (const auto& p : parsed) {
-      for (const auto& e : p.errors) ADD_FAILURE() << p.source << " " << e.path << ": " << e.message;
+      for (const auto& e : p.errors)
+        ADD_FAILURE() << p.source << " " << e.path << ": " << e.message;
       EXPECT_TRUE(p.autoscaler.has_value());
     }
     for (const auto& doc : ParseYamlDocuments(text).documents) {

@@ -5,10 +5,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/spec/autoscaler.h"
 
@@ -72,28 +71,36 @@ inline nlohmann::json Describe(const InferenceAutoscaler& a) {
     nlohmann::json p = nlohmann::json::array();
     for (const auto& x : r.policies) p.push_back({static_cast<int>(x.type), x.value, x.period_s});
     return nlohmann::json{{"window", r.stabilization_window_s},
-                          {"select", static_cast<int>(r.select_policy)}, {"policies", p}};
+                          {"select", static_cast<int>(r.select_policy)},
+                          {"policies", p}};
   };
   nlohmann::json j = {
-      {"target", {a.scale_target_ref.api_version, a.scale_target_ref.kind, a.scale_target_ref.name}},
-      {"min", c.min_replicas}, {"max", c.max_replicas},
-      {"slo", {c.slo.latency_threshold_s, c.slo.latency_percentile, c.slo.target_utilization,
-               LatencyMetricName(c.slo.latency_metric)}},
-      {"capacity", {c.capacity.concurrency_per_replica,
-                    c.capacity.service_time_s ? nlohmann::json(*c.capacity.service_time_s) : nullptr,
-                    c.capacity.startup_s, c.capacity.service_time_scv, c.capacity.prefill_fraction}},
-      {"scaleUp", rules(c.behavior.scale_up)}, {"scaleDown", rules(c.behavior.scale_down)},
-      {"tolerance", c.behavior.tolerance}, {"maxAge", c.max_sample_age_s},
+      {"target",
+       {a.scale_target_ref.api_version, a.scale_target_ref.kind, a.scale_target_ref.name}},
+      {"min", c.min_replicas},
+      {"max", c.max_replicas},
+      {"slo",
+       {c.slo.latency_threshold_s, c.slo.latency_percentile, c.slo.target_utilization,
+        LatencyMetricName(c.slo.latency_metric)}},
+      {"capacity",
+       {c.capacity.concurrency_per_replica,
+        c.capacity.service_time_s ? nlohmann::json(*c.capacity.service_time_s) : nullptr,
+        c.capacity.startup_s, c.capacity.service_time_scv, c.capacity.prefill_fraction}},
+      {"scaleUp", rules(c.behavior.scale_up)},
+      {"scaleDown", rules(c.behavior.scale_down)},
+      {"tolerance", c.behavior.tolerance},
+      {"maxAge", c.max_sample_age_s},
       {"consistency", c.consistency_tolerance},
-      {"metrics", {PresetName(a.metrics.preset), a.metrics.prometheus_url.value_or(""),
-                   a.metrics.label_selector, a.metrics.queries}},
+      {"metrics",
+       {PresetName(a.metrics.preset), a.metrics.prometheus_url.value_or(""),
+        a.metrics.label_selector, a.metrics.queries}},
       {"dryRun", a.dry_run}};
   if (a.node_pool) {
     const auto& n = *a.node_pool;
-    j["nodePool"] = {n.scale_target_ref.api_version, n.scale_target_ref.kind,
-                     n.scale_target_ref.name, n.scale_target_ref.namespace_, n.replicas_path,
-                     n.sizing.gpus_per_replica, n.sizing.gpus_per_node, n.sizing.min_nodes,
-                     n.sizing.max_nodes};
+    j["nodePool"] = {
+        n.scale_target_ref.api_version, n.scale_target_ref.kind, n.scale_target_ref.name,
+        n.scale_target_ref.namespace_,  n.replicas_path,         n.sizing.gpus_per_replica,
+        n.sizing.gpus_per_node,         n.sizing.min_nodes,      n.sizing.max_nodes};
   }
   return j;
 }

@@ -1,11 +1,11 @@
 // ParseYamlDocuments: kubectl-style scalar resolution, lines by path, syntax errors.
 #include "controller/spec/yaml_json.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace slo::controller {
 namespace {
@@ -24,12 +24,30 @@ TEST(ParseYamlDocumentsTest, ResolvesPlainScalarsLikeKubectl) {
     json want;
   };
   const std::vector<Case> cases = {
-      {"10", 10}, {"-3", -3}, {"0x1F", 31}, {"0o17", 15}, {"1_000", 1000},
-      {"2.5", 2.5}, {"1e3", 1000.0}, {".5", 0.5}, {"-1.5e-2", -0.015},
-      {"true", true}, {"yes", true}, {"On", true}, {"false", false}, {"no", false}, {"OFF", false},
-      {"~", nullptr}, {"null", nullptr}, {"", nullptr},
-      {"ten", "ten"}, {"\"10\"", "10"}, {"'true'", "true"}, {"1.2.3", "1.2.3"},
-      {"http://x:9090", "http://x:9090"}, {"!!str 5", "5"},
+      {"10", 10},
+      {"-3", -3},
+      {"0x1F", 31},
+      {"0o17", 15},
+      {"1_000", 1000},
+      {"2.5", 2.5},
+      {"1e3", 1000.0},
+      {".5", 0.5},
+      {"-1.5e-2", -0.015},
+      {"true", true},
+      {"yes", true},
+      {"On", true},
+      {"false", false},
+      {"no", false},
+      {"OFF", false},
+      {"~", nullptr},
+      {"null", nullptr},
+      {"", nullptr},
+      {"ten", "ten"},
+      {"\"10\"", "10"},
+      {"'true'", "true"},
+      {"1.2.3", "1.2.3"},
+      {"http://x:9090", "http://x:9090"},
+      {"!!str 5", "5"},
   };
   for (const auto& c : cases) EXPECT_EQ(Scalar(c.text), c.want) << c.text;
   EXPECT_TRUE(std::isinf(Scalar(".inf").get<double>()));

@@ -190,7 +190,9 @@ def chat_decisions():
                 "AtMaxReplicas": "%s asks for %d replicas (%d with the scale-down window); clamped "
                                  "to maxReplicas %d" % (best["name"], recommended, stabilized,
                                                         max_r),
-                "ScaleDown": "scale down %d → %d: %s" % (current, desired, best["note"]),
+                "ScaleDown": "scale down %d → %d%s: %s" % (
+                    current, desired, "" if desired == recommended else
+                    " (highest recommendation in the 300 s scale-down window)", best["note"]),
                 "ScaleDownStabilized": "recommendation %d, but the highest recommendation in "
                                        "the 300 s scale-down window is %d: hold at %d"
                                        % (recommended, stabilized, desired),
