@@ -34,7 +34,7 @@ function(slo_add_test name)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
                        PROPERTIES LABELS "${T_LABELS}"
-                       ENVIRONMENT "SLO_SOURCE_DIR=${PROJECT_SOURCE_DIR};SLO_BINARY_DIR=${PROJECT_BINARY_DIR}")
+                       ENVIRONMENT "SLO_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
   if("unit" IN_LIST T_LABELS)
     set_property(GLOBAL APPEND PROPERTY SLO_UNIT_TESTS ${name})
   endif()

@@ -361,12 +361,12 @@ bool PollUntil(const std::function<bool()>& probe, std::chrono::milliseconds tim
 
 std::string SourceDir() {
   const char* v = std::getenv("SLO_SOURCE_DIR");
-  return v ? v : ".";
+  return v ? v : SLO_TEST_SOURCE_DIR;
 }
 
 std::string BinaryDir() {
   const char* v = std::getenv("SLO_BINARY_DIR");
-  return v ? v : "build";
+  return v ? v : SLO_TEST_BINARY_DIR;
 }
 
 std::string ReadFile(const std::string& path) {

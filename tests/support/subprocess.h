@@ -102,7 +102,8 @@ HttpResponse HttpRequest(const std::string& method, const std::string& url,
 bool PollUntil(const std::function<bool()>& probe, std::chrono::milliseconds timeout,
                std::chrono::milliseconds interval = std::chrono::milliseconds(100));
 
-// The source tree root (SLO_SOURCE_DIR, set by slo_add_test) and binary dir (SLO_BINARY_DIR).
+// The source tree root ($SLO_SOURCE_DIR, set by slo_add_test) and binary dir ($SLO_BINARY_DIR);
+// without them, the directories this library was configured with.
 std::string SourceDir();
 std::string BinaryDir();
 std::string ReadFile(const std::string& path);
