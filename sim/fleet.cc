@@ -142,11 +142,26 @@ void Fleet::Stop(Replica& r) {
 }
 
 void Fleet::ShrinkNodes() {
-  if (!config_.node_pool) return;
+  if (!config_.node_pool || config_.planned_nodes) return;  // planned: SetNodes() shrinks
   const int32_t per = ReplicasPerNode();
   const auto need = static_cast<size_t>(
       std::max(config_.node_pool->min_nodes, (Occupied() + per - 1) / per));
   while (node_ready_s_.size() > need) node_ready_s_.pop_back();
+}
+
+int32_t Fleet::ready_nodes() const {
+  return static_cast<int32_t>(
+      std::count_if(node_ready_s_.begin(), node_ready_s_.end(),
+                    [this](double ready_s) { return ready_s <= now_s_; }));
+}
+
+void Fleet::SetNodes(int32_t n, double t_s) {
+  if (!config_.node_pool) return;
+  Advance(t_s);
+  const int32_t per = ReplicasPerNode();
+  n = std::max(n, (Occupied() + per - 1) / per);
+  while (nodes() < n) node_ready_s_.push_back(t_s + config_.node_provision_s);
+  while (nodes() > n) node_ready_s_.pop_back();
 }
 
 void Fleet::AddReplica(double t_s) {

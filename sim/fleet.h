@@ -35,6 +35,9 @@ struct FleetConfig {
   double startup_s = 120;
   std::optional<policies::NodePoolSizing> node_pool;
   double node_provision_s = 180;
+  // true: the pool's nodes follow SetNodes() (the simulator drives them with
+  // policies/node_pool_plan.h, as the controller does); false: nodes follow the replicas.
+  bool planned_nodes = false;
   ServiceModel service;
   policies::LatencyMetric latency_metric = policies::LatencyMetric::kTtft;
 };
@@ -82,6 +85,10 @@ class Fleet {
   int32_t draining() const { return draining_; }
   int32_t desired() const { return ready_ + starting_; }
   int32_t nodes() const { return static_cast<int32_t>(node_ready_s_.size()); }
+  int32_t ready_nodes() const;  // nodes Ready at now_s()
+  // Sets the pool's node count at t_s (planned_nodes): new nodes are Ready node_provision_s
+  // later (replicas placed on them wait); never fewer than the occupied replicas need.
+  void SetNodes(int32_t n, double t_s);
   int32_t node_replica_capacity() const;  // replicas the pool's maxNodes can host
   double now_s() const { return now_s_; }
   const FleetConfig& config() const { return config_; }

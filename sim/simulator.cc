@@ -16,6 +16,7 @@ FleetConfig ResolveFleet(const SimOptions& opt) {
   f.concurrency_per_replica = opt.config.capacity.concurrency_per_replica;
   f.startup_s = opt.config.capacity.startup_s;
   f.node_pool = opt.config.node_pool;
+  f.planned_nodes = opt.config.node_pool.has_value();
   f.latency_metric = opt.config.slo.latency_metric;
   f.service.prefill_fraction_of_service = opt.config.capacity.prefill_fraction;
   return f;
@@ -88,6 +89,7 @@ SimResult Simulator::Run() {
   ctx.slo = cfg.slo;
   double now_s = 0;
   double ready_sum = 0;
+  policies::NodePoolPlanState pool_state;
 
   while (true) {
     const bool drained = next_arrival >= n && fleet.queue_depth() == 0 && fleet.in_flight() == 0;
@@ -134,9 +136,34 @@ SimResult Simulator::Run() {
       in.concurrency_integral = &integral;
       policies::Decision d = policy.Decide(in);
       const int32_t before = fleet.desired();
+      // The node pool, planned and ordered as the controller does (policies/node_pool_plan.h).
+      std::optional<policies::NodePoolPlan> plan;
+      if (cfg.node_pool) {
+        const auto& np = *cfg.node_pool;
+        policies::PoolPlanInput pin;
+        pin.gpus_per_node = np.gpus_per_node;
+        pin.min_nodes = np.min_nodes;
+        pin.max_nodes = np.max_nodes;
+        pin.current_nodes = fleet.nodes();
+        pin.ready_nodes = fleet.ready_nodes();
+        pin.contributors.push_back({"simulated", np.gpus_per_replica, before,
+                                    before + fleet.draining(), d.desired_replicas, 0, false});
+        plan = policies::PlanNodePool(pin, pool_state, opt_.node_pool_planner, t);
+        pool_state = plan->next_state;
+        if (plan->patch && plan->phase == policies::PoolPatchPhase::kBeforeReplicas) {
+          fleet.SetNodes(plan->desired_nodes, t);
+        }
+      }
       if (d.desired_replicas != before) {
         fleet.SetDesired(d.desired_replicas, t);
         if (fleet.desired() != before) ++sum.scale_events;
+      }
+      if (plan) {
+        if (plan->patch && plan->phase == policies::PoolPatchPhase::kAfterReplicas) {
+          fleet.SetNodes(plan->desired_nodes, t);
+        }
+        d.node_pool = policies::NodePoolDecision{plan->current_nodes, fleet.nodes(),
+                                                 plan->contributors.front().replica_capacity};
       }
       ++sum.decisions;
       if (opt_.record_decisions) {

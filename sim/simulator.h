@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "controller/record/decision_json.h"
+#include "policies/node_pool_plan.h"
 #include "policies/types.h"
 #include "sim/fleet.h"
 #include "sim/observer.h"
@@ -33,6 +34,10 @@ namespace slo::sim {
 struct SimOptions {
   policies::ScalingConfig config;
   FleetConfig fleet;  // concurrency/startup/node pool are taken from config in Run()
+  // With a node pool: when the pool grows and shrinks around the replicas (the controller's
+  // planner, policies/node_pool_plan.h: pool first on scale-up, after the pods and a 600 s
+  // window on scale-down).
+  policies::NodePoolPlannerOptions node_pool_planner;
   PolicyOptions policy;
   double scrape_interval_s = 15;
   double rate_window_s = 60;

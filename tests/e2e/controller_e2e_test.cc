@@ -386,7 +386,7 @@ TEST_F(ControllerE2eTest, ConvergesHoldsWithoutPrometheusResumesAndExitsCleanly)
                                     "--service-account",
                                     std::string(kSystemNs) + "/slo-autoscaler"};
   for (const char* unused :
-       {"core/nodes", "core/pods", "apps/deployments", "karpenter.sh/nodepools",
+       {"core/nodes", "core/pods", "karpenter.sh/nodepools",
         "cluster.x-k8s.io/machinedeployments", "cluster.x-k8s.io/machinepools",
         "cluster.x-k8s.io/machinedeployments/scale", "cluster.x-k8s.io/machinepools/scale"}) {
     check.push_back("--ignore-unused");

@@ -68,9 +68,6 @@ docs/readme/install.md explains each rule; tests/chart/check_rbac.py checks that
   resources: ["inferenceautoscalers/status"]
   verbs: ["get", "patch", "update"]
 - apiGroups: ["apps"]
-  resources: ["deployments"]
-  verbs: ["get"]
-- apiGroups: ["apps"]
   resources: ["deployments/scale", "statefulsets/scale"]
   verbs: ["get", "patch", "update"]
 {{- range .Values.rbac.extraScaleTargets }}
@@ -95,7 +92,7 @@ docs/readme/install.md explains each rule; tests/chart/check_rbac.py checks that
 - apiGroups: ["keda.sh"]
   resources: ["scaledobjects"]
   verbs: ["list"]
-- apiGroups: ["", "events.k8s.io"]
+- apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end }}
