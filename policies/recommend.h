@@ -1,7 +1,7 @@
 // policies/recommend.h: one full recommendation: every model, combination, stabilisation,
 // clamping, reason and message. This is the single code path shared by `run` and `simulate`.
 //
-// Pipeline (docs/readme/models.md has the formulas):
+// Pipeline (README.md ("Capacity models and the scaling decision") has the formulas):
 //  1. Inputs: ResolveInputs() (observation, else spec; NaN/inf/negative = missing).
 //  2. Models (those enabled in config.models): littlesLaw, backlog, utilization, and the tail
 //     model erlangC (SCV = 1) / mgc (SCV != 1). recommended = max over the models that answered

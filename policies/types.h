@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace slo::policies {
@@ -36,6 +37,19 @@ enum class LatencyMetric {
   kE2e,        // arrival to last byte
   kQueueWait,  // arrival to start of service
 };
+
+// The CRD's spelling of a LatencyMetric: "ttft", "e2e", "queueWait".
+inline std::string_view LatencyMetricName(LatencyMetric m) {
+  switch (m) {
+    case LatencyMetric::kTtft:
+      return "ttft";
+    case LatencyMetric::kE2e:
+      return "e2e";
+    case LatencyMetric::kQueueWait:
+      return "queueWait";
+  }
+  return "ttft";
+}
 
 // HPA v2 HPAScalingRules.selectPolicy.
 enum class SelectPolicy { kMax, kMin, kDisabled };

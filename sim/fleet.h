@@ -1,4 +1,4 @@
-// sim/fleet.h: the simulated serving fleet (event-driven; docs/readme/simulate.md "Fleet model").
+// sim/fleet.h: the simulated serving fleet (event-driven; README.md ("slo-autoscaler simulate") "Fleet model").
 //
 // Replicas have concurrency_per_replica batch slots. One shared FIFO queue; dispatch is
 // work-conserving (no request waits while a ready replica has a free slot) to the ready replica

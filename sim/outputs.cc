@@ -9,17 +9,6 @@
 namespace slo::sim {
 namespace {
 
-std::string_view MetricName(policies::LatencyMetric m) {
-  switch (m) {
-    case policies::LatencyMetric::kTtft:
-      return "ttft";
-    case policies::LatencyMetric::kE2e:
-      return "e2e";
-    case policies::LatencyMetric::kQueueWait:
-      return "queueWait";
-  }
-  return "ttft";
-}
 
 // Rounds to 6 decimals so the JSON text is short and stable.
 double R6(double v) { return std::isfinite(v) ? std::round(v * 1e6) / 1e6 : 0.0; }
@@ -56,7 +45,7 @@ nlohmann::ordered_json SummaryJson(const SimResult& r, const SimOptions& o, cons
   j["completedRequests"] = s.completed;
   j["slo"] = {{"latencyThresholdSeconds", cfg.slo.latency_threshold_s},
               {"latencyPercentile", cfg.slo.latency_percentile},
-              {"latencyMetric", std::string(MetricName(cfg.slo.latency_metric))}};
+              {"latencyMetric", std::string(policies::LatencyMetricName(cfg.slo.latency_metric))}};
   j["sloAttainment"] = R6(s.slo_attainment);
   j["meetsSlo"] = s.slo_attainment * 100.0 >= cfg.slo.latency_percentile;
   j["latencySeconds"] = {{"p50", R6(s.latency_p50_s)},

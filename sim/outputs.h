@@ -1,5 +1,5 @@
 // sim/outputs.h: the files `simulate --out DIR` writes (CONTRACTS.md §5):
-//   summary.json     the run's figures (SummaryJson below; keys in docs/readme/simulate.md)
+//   summary.json     the run's figures (SummaryJson below; keys in README.md ("slo-autoscaler simulate"))
 //   timeline.csv     t_s,arrival_rate_rps,queue_depth,in_flight,ready_replicas,desired_replicas,
 //                    starting_replicas,draining_replicas   (one row per simulated second)
 //   requests.csv     arrival_s,start_s,first_token_s,finish_s,latency_s,replica  (%.6f seconds;

@@ -7,7 +7,7 @@
 //   decode_s  = output_tokens * decode_s_per_token * (1 + batch_slowdown * (k - 1) / (c - 1))
 //   service_s = (prefill_s + decode_s) * jitter,   jitter = 1 + service_jitter * (2u - 1)
 // where k is the number of requests on the replica including this one and c its batch slots.
-// First token time = start + prefill_s * jitter. Defaults (docs/readme/simulate.md): one
+// First token time = start + prefill_s * jitter. Defaults (README.md ("slo-autoscaler simulate")): one
 // NVIDIA H100 80GB serving Llama-3.1-8B (BF16) with vLLM at batch ~16.
 //
 // Units: seconds, tokens. Thread-safety: pure value type.

@@ -1,5 +1,5 @@
 // `slo-autoscaler simulate`: replay a trace against a simulated fleet under one policy and write
-// summary.json, timeline.csv, requests.csv, decisions.jsonl and timeline.svg (docs/readme/simulate.md).
+// summary.json, timeline.csv, requests.csv, decisions.jsonl and timeline.svg (README.md ("slo-autoscaler simulate")).
 #include <unistd.h>
 
 #include <chrono>

@@ -8,7 +8,7 @@
 //   <WINDOW>  the rate window, e.g. 1m
 //   <Q>       the latency quantile, e.g. 0.99 (latency templates only)
 // Because every selector is written with <SEL>, no query text is parsed to inject a selector.
-// The metric names are the engines' own (see docs/readme/metrics-presets.md for citations).
+// The metric names are the engines' own (see README.md ("Metrics: presets, queries and the Prometheus client") for citations).
 //
 // Example:
 //   auto t = PresetTemplates(MetricsPreset::kVllm, LatencyMetric::kTtft);

@@ -19,17 +19,6 @@ json Optional(const std::optional<double>& v) {
 
 json OptionalInt(const std::optional<int32_t>& v) { return v ? json(*v) : json(nullptr); }
 
-std::string_view MetricName(policies::LatencyMetric m) {
-  switch (m) {
-    case policies::LatencyMetric::kTtft:
-      return "ttft";
-    case policies::LatencyMetric::kE2e:
-      return "e2e";
-    case policies::LatencyMetric::kQueueWait:
-      return "queueWait";
-  }
-  return "ttft";
-}
 
 json Inputs(const policies::Observation& in) {
   json j = json::object();
@@ -111,7 +100,7 @@ nlohmann::json DecisionToJson(const policies::Decision& d, const DecisionContext
   }
   j["slo"] = {{"latencyThresholdSeconds", Number(ctx.slo.latency_threshold_s)},
               {"latencyPercentile", Number(ctx.slo.latency_percentile)},
-              {"latencyMetric", std::string(MetricName(ctx.slo.latency_metric))},
+              {"latencyMetric", std::string(policies::LatencyMetricName(ctx.slo.latency_metric))},
               {"targetUtilization", Number(ctx.slo.target_utilization)}};
   j["dryRun"] = ctx.dry_run;
   j["actuated"] = ctx.actuated;

@@ -3,7 +3,7 @@
 // The same function writes the controller's log and the simulator's decisions.jsonl, so both
 // can be read by `slo-autoscaler audit`. Missing inputs are JSON null, never 0.
 //
-// Keys beyond the contract's required ones (documented in docs/readme/decision-log.md):
+// Keys beyond the contract's required ones (documented in README.md ("The decision log")):
 //   "source": "controller" | "simulator"
 //   "bindingModel": string | null          the model whose answer was the max
 //   "limits": [string]                     LimitName() of each limit that bit

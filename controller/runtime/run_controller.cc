@@ -138,7 +138,7 @@ int RunController(const RunOptions& o, const std::atomic<bool>* stop) {
   KubeStatusPort status_port(&client);
   KubeEventPort event_port(&client);
   KubeConflictPort conflict_port(&client);
-  KubeNodePoolPort node_pool_port(&client);  // spec.nodePool (docs/readme/node-pools.md)
+  KubeNodePoolPort node_pool_port(&client);  // spec.nodePool (README.md ("GPU node pools"))
   NodePoolCoordinatorOptions node_pool_options;
   node_pool_options.dry_run = o.dry_run;
   node_pool_options.registry = metrics.registry();

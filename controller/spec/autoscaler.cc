@@ -163,16 +163,5 @@ std::string_view PresetName(MetricsPreset p) {
   return "vllm";
 }
 
-std::string_view LatencyMetricName(policies::LatencyMetric m) {
-  switch (m) {
-    case policies::LatencyMetric::kTtft:
-      return "ttft";
-    case policies::LatencyMetric::kE2e:
-      return "e2e";
-    case policies::LatencyMetric::kQueueWait:
-      return "queueWait";
-  }
-  return "ttft";
-}
 
 }  // namespace slo::controller

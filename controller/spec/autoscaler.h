@@ -114,6 +114,5 @@ ParsedAutoscaler ParseAutoscalerJson(const nlohmann::json& object);
 ParsedAutoscaler ParseAutoscalerObject(const nlohmann::json& object, std::string source);
 
 std::string_view PresetName(MetricsPreset p);
-std::string_view LatencyMetricName(policies::LatencyMetric m);
 
 }  // namespace slo::controller

@@ -1,4 +1,4 @@
-// The spec rules of an InferenceAutoscaler. See spec_rules.h and docs/readme/crd.md.
+// The spec rules of an InferenceAutoscaler. See spec_rules.h and README.md ("The InferenceAutoscaler resource").
 #include "controller/spec/spec_rules.h"
 
 #include <cmath>

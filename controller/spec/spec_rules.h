@@ -1,7 +1,7 @@
 // controller/spec/spec_rules.h: the rules for `spec` of an InferenceAutoscaler (internal to
 // slo_spec). ValidateSpec reads a JSON spec into `out`, applying the CRD defaults, and records
 // every violation in the checker: the schema's rules (types, required, enums, bounds, unknown
-// fields) and the cross-field rules a schema cannot express. docs/readme/crd.md lists them.
+// fields) and the cross-field rules a schema cannot express. README.md ("The InferenceAutoscaler resource") lists them.
 //
 // Thread-safety: pure function.
 #pragma once

@@ -1,6 +1,6 @@
 // The Kubernetes HPA v2 baseline: a Pods metric (requests running per pod) with a utilisation
 // target, 15 s sync, HPA default behavior through policies::Stabilize (same rules as the HPA's
-// normalizeDesiredReplicasWithBehaviors). See docs/readme/simulate.md for the sources.
+// normalizeDesiredReplicasWithBehaviors). See README.md ("slo-autoscaler simulate") for the sources.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A test Kubernetes API server (Python standard library only) for the controller tests, the
-end-to-end tests and the kubectl proof tests. See docs/readme/test-apiserver.md.
+end-to-end tests and the kubectl proof tests. See README.md ("The test Kubernetes API server").
 
     python3 tests/apiserver/apiserver.py [--host 127.0.0.1] [--port 0] [--token TOKEN]
         [--forbid VERB:RESOURCE ...] [--ready-file PATH] [--tls-cert F --tls-key F]
@@ -63,7 +63,7 @@ class Server(ThreadingHTTPServer):
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description="Test Kubernetes API server (see "
-                                "docs/readme/test-apiserver.md)")
+                                "README.md, 'The test Kubernetes API server')")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port; 0 lets the OS choose (default)")
     p.add_argument("--token", help="require `Authorization: Bearer TOKEN` on API requests")

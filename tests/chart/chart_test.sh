@@ -83,7 +83,7 @@ case "$CHECK" in
     # values.yaml: every key documented with "# --", in the closed schema, used by a template,
     # set away from its default by some ci/ file, and in the docs' values table.
     needs_validator
-    node "$TOOL" values "$MODULES" "$CHART" "$SRC/docs/readme/install.md"
+    node "$TOOL" values "$MODULES" "$CHART" "$SRC/README.md"
     ;;
 
   crd)

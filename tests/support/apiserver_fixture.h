@@ -1,5 +1,5 @@
 // tests/support/apiserver_fixture.h: the project's test Kubernetes API server
-// (tests/apiserver/apiserver.py, see docs/readme/test-apiserver.md) for integration and
+// (tests/apiserver/apiserver.py, see README.md ("The test Kubernetes API server")) for integration and
 // end-to-end tests, with helpers for its test-control API (faults, request log, compaction,
 // auth rules) and for seeding objects.
 //

@@ -58,7 +58,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/*
 RBAC rules for namespaced resources: what the controller reads and writes in a watched
 namespace. Rendered into the ClusterRole (all namespaces) or into one Role per namespace.
-docs/readme/install.md explains each rule; tests/chart/check_rbac.py checks that each is used.
+README.md ("Installing slo-autoscaler in a cluster") explains each rule; tests/chart/check_rbac.py checks that each is used.
 */}}
 {{- define "slo-autoscaler.namespacedRules" -}}
 - apiGroups: ["slo-autoscaler.io"]

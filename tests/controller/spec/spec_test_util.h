@@ -81,7 +81,7 @@ inline nlohmann::json Describe(const InferenceAutoscaler& a) {
       {"max", c.max_replicas},
       {"slo",
        {c.slo.latency_threshold_s, c.slo.latency_percentile, c.slo.target_utilization,
-        LatencyMetricName(c.slo.latency_metric)}},
+        policies::LatencyMetricName(c.slo.latency_metric)}},
       {"capacity",
        {c.capacity.concurrency_per_replica,
         c.capacity.service_time_s ? nlohmann::json(*c.capacity.service_time_s) : nullptr,
